@@ -1,0 +1,1 @@
+"""The `hipcoach` command line: routines, script, serve, chat, render."""

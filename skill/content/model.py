@@ -1,0 +1,226 @@
+"""Frozen dataclasses for Hip Coach's content: techniques, routines and knowledge.
+
+Everything the coach says and every second it holds is data (YAML beside this
+file); these classes are the validated, typed form of that data. They import
+nothing outside the standard library so the pure core can use them anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Side(StrEnum):
+    """Which side of the body a per-side step works on."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def other(self) -> Side:
+        """The opposite side (what "switch sides" moves to)."""
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
+class Pressure(StrEnum):
+    """How hard to press: the guide asks for much lighter pressure on the hip flexors."""
+
+    LIGHT = "light"
+    MODERATE = "moderate"
+    FIRM = "firm"
+
+
+@dataclass(frozen=True)
+class HoldRange:
+    """Inclusive range of a hold, in whole seconds."""
+
+    min_s: int
+    """Shortest hold, used by the "short" preference."""
+    max_s: int
+    """Longest hold, used by the "long" preference."""
+
+    def contains(self, other: HoldRange) -> bool:
+        """True when `other` lies entirely inside this range."""
+        return self.min_s <= other.min_s and other.max_s <= self.max_s
+
+
+@dataclass(frozen=True)
+class GuideRef:
+    """Where in the massage guide a technique, muscle or rule comes from."""
+
+    section: str
+    """Heading of the guide's section, verbatim."""
+    quote: str
+    """The guide's own words that the content relies on (verbatim excerpt)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step of a technique: instructions, a hold, a release."""
+
+    id: str
+    """Unique within its technique; with the technique id it names recorded clips."""
+    title: str
+    """A few words for the step, spoken as "Step 2: <title>"."""
+    say: tuple[str, ...]
+    """Detailed instructions, one short spoken sentence each (first-time users)."""
+    brief: tuple[str, ...]
+    """Brief instructions for someone who has done the routine before."""
+    hold: HoldRange
+    """Hold (or timed work) range in seconds; lies inside the technique's guide range."""
+    during: tuple[str, ...] = ()
+    """Reminders spoken now and then during the hold ("keep the rolls small")."""
+    release: tuple[str, ...] = ()
+    """What to say when the hold ends; empty means the generic release cues."""
+
+
+@dataclass(frozen=True)
+class Technique:
+    """A technique of the guide, e.g. glute release on a ball."""
+
+    id: str
+    name: str
+    """Spoken name."""
+    kind: str
+    """"self" or "partner"."""
+    guide: GuideRef
+    guide_hold: HoldRange
+    """The guide's own time range for this technique (see `hold_basis`)."""
+    hold_basis: str
+    """Why `guide_hold` is what it is: the guide's figure, or which figure is borrowed."""
+    muscles: tuple[str, ...]
+    """Muscle ids (see `Muscle`)."""
+    equipment: tuple[str, ...]
+    """Equipment ids (see `Equipment`)."""
+    per_side: bool
+    """True when each step is done on the left and on the right."""
+    pressure: Pressure
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Routine:
+    """What a person asks for by name: an ordered list of techniques."""
+
+    id: str
+    """Stable id, also the slot value id in the interaction model."""
+    name: str
+    """Spoken name."""
+    synonyms: tuple[str, ...]
+    """Other ways people say it; the interaction model's slot synonyms."""
+    kind: str
+    """"self" or "partner"."""
+    summary: str
+    """One spoken sentence saying what the routine does."""
+    techniques: tuple[str, ...]
+    """Technique ids, played in this order."""
+
+
+@dataclass(frozen=True)
+class Muscle:
+    """A muscle a person may ask about."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    what: str
+    """What and where it is, spoken."""
+    tightness: str
+    """What tightness there does to the pelvis, spoken."""
+    guide: GuideRef
+
+
+@dataclass(frozen=True)
+class Equipment:
+    """Something to prepare."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    note: str
+    """Spoken sentence on why or how it is used."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A spoken answer to a question: why massage helps, how to prepare, etc."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    lines: tuple[str, ...]
+    guide: GuideRef
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """A safety rule of the guide, with its spoken form."""
+
+    id: str
+    text: str
+    """Spoken sentence."""
+    guide: GuideRef
+    key: bool = False
+    """The key rule said at first launch."""
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything a person may ask about outside a routine."""
+
+    muscles: tuple[Muscle, ...]
+    equipment: tuple[Equipment, ...]
+    topics: tuple[Topic, ...]
+    safety: tuple[SafetyRule, ...]
+    disclaimer: str
+    """One sentence: not a substitute for professional medical advice."""
+    pain: tuple[str, ...]
+    """What to say on ordinary pain: lighter pressure, slower breathing, offer to skip."""
+    sharp_pain: tuple[str, ...]
+    """What to say on sharp or shooting pain: stop, see a professional."""
+    conditions: tuple[str, ...]
+    """What to say on pregnancy or deep vein thrombosis: ask a healthcare provider first."""
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Phrasings for everything said often; several each so a session varies.
+
+    Keys are cue names (breathe_in, breathe_out, time_left, switch_sides, ...);
+    values are the alternative phrasings, which may hold `{seconds}`,
+    `{side}` or `{other_side}` placeholders.
+    """
+
+    phrasings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def get(self, name: str) -> tuple[str, ...]:
+        """Phrasings of one cue; KeyError names the missing cue."""
+        try:
+            return self.phrasings[name]
+        except KeyError:
+            raise KeyError(f"no cue named {name!r} in cues.yaml") from None
+
+
+@dataclass(frozen=True)
+class Content:
+    """All content, validated: the one source of truth for speech and slot values."""
+
+    techniques: dict[str, Technique]
+    routines: dict[str, Routine]
+    knowledge: Knowledge
+    cues: Cues
+    version: str
+    """Hash of the content files; changes whenever any spoken text or time changes."""
+
+    def steps_of(self, routine: Routine) -> tuple[tuple[Technique, Step], ...]:
+        """The routine's steps in order, each with its technique."""
+        return tuple((self.techniques[t], s) for t in routine.techniques
+                     for s in self.techniques[t].steps)
+
+    def muscle(self, muscle_id: str) -> Muscle:
+        """Look up a muscle by id."""
+        for m in self.knowledge.muscles:
+            if m.id == muscle_id:
+                return m
+        raise KeyError(muscle_id)

@@ -1,0 +1,1 @@
+"""The pure core: preferences, pacing and packing. Imports no SDK, no boto3, no pydub."""

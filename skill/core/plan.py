@@ -1,0 +1,70 @@
+"""A routine as the coach walks it: numbered steps, each paced with its spoken intro.
+
+Both modes (dialog turns and rendered tracks) and the CLI ask this module for a
+step's timeline, so "Step 2: ..." is worded and timed the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skill.content.model import Content, Routine, Side, Step, Technique
+from skill.core.pacing import SideContext, pace, pace_step, sides_of
+from skill.core.preferences import Preferences
+from skill.core.timeline import SpeechTimer, Timeline, estimate_speech_ms
+from skill.core.variation import Phraser, stable_int
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """Step `index` (0-based) of a routine with its technique."""
+
+    index: int
+    technique: Technique
+    step: Step
+
+
+def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
+    """The routine's steps in order."""
+    return tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
+
+
+def step_intro(content: Content, planned: PlannedStep, seed: int) -> str:
+    """ "Step 2: the big buttock muscle." in one of its phrasings."""
+    ph = Phraser(content.cues.phrasings, stable_int(seed, "intro", planned.index))
+    return ph.pick("step_intro", number=planned.index + 1, title=planned.step.title)[1]
+
+
+def step_timeline(content: Content, planned: PlannedStep, prefs: Preferences, seed: int, *,
+                  hold_s: int | None = None,
+                  timer: SpeechTimer = estimate_speech_ms) -> Timeline:
+    """All sides of a step, opening with its spoken intro."""
+    return pace_step(planned.technique, planned.step, prefs, seed, content.cues, hold_s=hold_s,
+                     intro=(step_intro(content, planned, seed),), timer=timer)
+
+
+def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs: Preferences,
+                  seed: int, *, timer: SpeechTimer = estimate_speech_ms) -> Timeline:
+    """One side of a step on its own (one audio track in streaming mode)."""
+    sides = sides_of(planned.technique, prefs)
+    side: Side | None = sides[side_index]
+    nxt = sides[side_index + 1] if side_index + 1 < len(sides) else None
+    intro = (step_intro(content, planned, seed),) if side_index == 0 else ()
+    return pace(planned.technique, planned.step, side, prefs, seed, content.cues,
+                where=SideContext(first=side_index == 0, switch_to=nxt), intro=intro,
+                timer=timer)
+
+
+def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
+                        seed: int = 0) -> int:
+    """How long the whole routine takes at these preferences."""
+    return sum(step_timeline(content, p, prefs, seed).duration_ms
+               for p in steps(content, routine))
+
+
+def format_clock(ms: int) -> str:
+    """m:ss for listings; h:mm:ss past an hour."""
+    total = round(ms / 1000)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
