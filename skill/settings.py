@@ -1,0 +1,87 @@
+"""Settings from HIPCOACH_* environment variables, with embedded defaults that need no cloud.
+
+One frozen object read once at start-up and passed to the wiring code, so tests
+build their own instead of patching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between a laptop, a test and AWS."""
+
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".hipcoach")
+    """HIPCOACH_DATA_DIR: SQLite database, rendered audio and the clip cache live here."""
+    persistence: str = "sqlite"
+    """HIPCOACH_PERSISTENCE: "sqlite" (embedded default) or "dynamodb"."""
+    table: str = "hip-coach-users"
+    """HIPCOACH_TABLE: the DynamoDB table when persistence is "dynamodb"."""
+    region: str | None = None
+    """HIPCOACH_REGION (or AWS_REGION): region for DynamoDB, Polly and S3."""
+    skill_id: str | None = None
+    """HIPCOACH_SKILL_ID: when set, requests for any other skill are rejected."""
+    verify: bool = True
+    """HIPCOACH_VERIFY: verify Alexa signatures and timestamps on the web endpoint."""
+    progressive: bool = True
+    """HIPCOACH_PROGRESSIVE: send progressive responses to pace holds."""
+    speech: str = "espeak"
+    """HIPCOACH_SPEECH: "espeak" (embedded default) or "polly" for synthesized lines."""
+    polly_voice: str = "Joanna"
+    """HIPCOACH_POLLY_VOICE: Polly voice id (the neural engine is used where offered)."""
+    audio_store: str = "local"
+    """HIPCOACH_AUDIO_STORE: "local" (served by the Flask app) or "s3"."""
+    audio_bucket: str | None = None
+    """HIPCOACH_AUDIO_BUCKET: S3 bucket for rendered tracks."""
+    audio_base_url: str | None = None
+    """HIPCOACH_AUDIO_BASE_URL: public HTTPS base for audio (a tunnel or CloudFront)."""
+    streaming: bool = True
+    """HIPCOACH_STREAMING: use AudioPlayer on devices that support it."""
+    log_level: str = "INFO"
+    """HIPCOACH_LOG_LEVEL."""
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "hipcoach.sqlite3"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read HIPCOACH_* variables; anything unset keeps its embedded default."""
+        e = os.environ if env is None else env
+        d = cls()
+
+        def get(name: str) -> str | None:
+            value = e.get(f"HIPCOACH_{name}")
+            return value if value not in (None, "") else None
+
+        return cls(
+            data_dir=Path(get("DATA_DIR") or d.data_dir).expanduser(),
+            persistence=(get("PERSISTENCE") or d.persistence).lower(),
+            table=get("TABLE") or d.table,
+            region=get("REGION") or e.get("AWS_REGION") or None,
+            skill_id=get("SKILL_ID"),
+            verify=_flag(get("VERIFY"), d.verify),
+            progressive=_flag(get("PROGRESSIVE"), d.progressive),
+            speech=(get("SPEECH") or d.speech).lower(),
+            polly_voice=get("POLLY_VOICE") or d.polly_voice,
+            audio_store=(get("AUDIO_STORE") or d.audio_store).lower(),
+            audio_bucket=get("AUDIO_BUCKET"),
+            audio_base_url=(get("AUDIO_BASE_URL") or "").rstrip("/") or None,
+            streaming=_flag(get("STREAMING"), d.streaming),
+            log_level=(get("LOG_LEVEL") or d.log_level).upper(),
+        )
