@@ -1,0 +1,1 @@
+"""Local web endpoint: Flask app and Alexa request verification."""
