@@ -1,0 +1,167 @@
+"""SQLite persistence: the embedded default, so the skill runs locally with no cloud account.
+
+One row per user in ``users(user_key, attributes, updated_at)``; attributes are a JSON
+document. WAL journal mode lets readers proceed while one writer commits, and the busy
+timeout makes concurrent writers (threads or processes) wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_model.request_envelope import RequestEnvelope
+
+from skill.adapters.user_key import user_key
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    user_key   TEXT PRIMARY KEY,
+    attributes TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
+
+_UPSERT = """
+INSERT INTO users (user_key, attributes, updated_at) VALUES (?, ?, ?)
+ON CONFLICT (user_key) DO UPDATE SET
+    attributes = excluded.attributes,
+    updated_at = excluded.updated_at
+"""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_json_like(value: object, where: str = "attributes") -> None:
+    """Reject what JSON would silently coerce or DynamoDB would refuse.
+
+    json.dumps turns tuples into lists and int keys into strings, so what is read back
+    would differ from what was saved; NaN and infinities are not JSON; DynamoDB refuses
+    empty map keys. Failing here keeps the SQLite contract as strict as the DynamoDB one,
+    so such a bug shows up locally and not first on AWS.
+    """
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise PersistenceException(f"{where}: {value!r} is not a finite number")
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json_like(item, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key:
+                raise PersistenceException(f"{where}: key {key!r} is not a non-empty string")
+            _check_json_like(item, f"{where}.{key}")
+        return
+    raise PersistenceException(f"{where}: {type(value).__name__} is not JSON-like")
+
+
+class SqliteAdapter(AbstractPersistenceAdapter):
+    """Persistent attributes in a local SQLite file, keyed by the hashed user id.
+
+    Connections: one per call, closed before returning. Measured here, a get+save pair
+    costs ~0.25 ms with fresh connections against ~0.01 ms on a cached per-thread one:
+    noise next to an Alexa round trip, and a turn does one get and one save. In exchange
+    no connection outlives its call, so nothing leaks under a thread-per-request server
+    (Flask's dev server), nothing is shared across fork, and no handle is left to close.
+
+    Failures (I/O, locking past the busy timeout, corrupt file or row) raise
+    PersistenceException with the cause chained. A failed read never returns {}: the
+    skill would then save defaults over the user's real progress.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        busy_timeout_s: float = 5.0,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        """``path`` need not exist; its folder and the table are created on first use.
+
+        ``now`` stamps ``updated_at`` (injectable so tests need no real clock).
+        """
+        self._path = Path(path)
+        self._busy_timeout_s = busy_timeout_s
+        self._now = now
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    def _connect(self) -> sqlite3.Connection:
+        """Open a connection in autocommit mode; each statement we run is atomic alone."""
+        return sqlite3.connect(self._path, timeout=self._busy_timeout_s, isolation_level=None)
+
+    def _ensure_schema(self) -> None:
+        """Create folder, WAL mode and table once per adapter (WAL mode persists in the file)."""
+        with self._ready_lock:
+            if self._ready:
+                return
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(_SCHEMA)
+            self._ready = True
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, object]:
+        """The user's attributes, {} for a user never saved; raises on any failure."""
+        key = user_key(request_envelope)
+        try:
+            self._ensure_schema()
+            with closing(self._connect()) as conn:
+                row = conn.execute(
+                    "SELECT attributes FROM users WHERE user_key = ?", (key,)
+                ).fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"Failed to read attributes from {self._path}") from exc
+        if row is None:
+            return {}
+        try:
+            attributes = json.loads(row[0])
+        except (TypeError, ValueError) as exc:
+            raise PersistenceException(f"Stored attributes in {self._path} are corrupt") from exc
+        if not isinstance(attributes, dict):
+            raise PersistenceException(f"Stored attributes in {self._path} are not an object")
+        return attributes
+
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, object]
+    ) -> None:
+        """Replace the user's attributes in one atomic upsert."""
+        key = user_key(request_envelope)
+        _check_json_like(attributes)
+        document = json.dumps(attributes, ensure_ascii=False, allow_nan=False)
+        stamp = self._now().isoformat(timespec="milliseconds")
+        try:
+            self._ensure_schema()
+            with closing(self._connect()) as conn:
+                conn.execute(_UPSERT, (key, document, stamp))
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"Failed to save attributes to {self._path}") from exc
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        """Remove the user's row (no error if there was none)."""
+        key = user_key(request_envelope)
+        try:
+            self._ensure_schema()
+            with closing(self._connect()) as conn:
+                conn.execute("DELETE FROM users WHERE user_key = ?", (key,))
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"Failed to delete attributes in {self._path}") from exc
