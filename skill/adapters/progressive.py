@@ -1,0 +1,371 @@
+"""Progressive responses (``VoicePlayer.Speak``) sent through ask-sdk's directive service.
+
+Why this module exists: Hip Coach paces a massage hold with a few short progressive
+responses before the final response. ask-sdk's ``DefaultApiClient`` calls ``requests`` with
+no timeout, so a slow or hanging directive API could eat Alexa's whole ~8 s response window
+(see shared/PLATFORM.md, "Response timing"). Here sending is bounded by a hard budget, and
+the caller learns how many pieces were delivered so it can move the rest into the final
+response.
+
+How the bound is enforced (the choice, and why):
+
+* Each HTTP call gets an explicit ``requests`` timeout ``(connect, read)`` equal to
+  ``min(call_timeout_s, remaining budget)``. That alone is not enough: a read timeout applies
+  per socket read, so a server trickling one byte at a time never trips it.
+* So each call also runs in a daemon worker thread and the caller waits on it with the same
+  window. When the window closes the caller stops and returns; the abandoned call finishes
+  (or fails) on its own in the background and its result is ignored.
+* Daemon threads, not a ``ThreadPoolExecutor``: the executor's workers are joined at
+  interpreter exit (a call stuck on a trickling server would block shutdown), and work queued
+  behind stuck workers would wait inside our budget. Instead a module-level semaphore caps the
+  number of calls in flight (:data:`MAX_IN_FLIGHT_CALLS`); when it is exhausted, sending fails
+  fast (counted as a failure) instead of queueing. Starting a thread costs ~0.1 ms.
+
+What the count means: a piece counts as delivered only when the API confirmed it (2xx; the
+API answers 204). A timed-out call may still have reached Alexa, so the caller may repeat a
+piece in the final response; that is the safe side of the trade (no silent gap in pacing).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
+
+import requests
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.launch_request import LaunchRequest
+from ask_sdk_model.services.api_client import ApiClient
+from ask_sdk_model.services.api_client_request import ApiClientRequest
+from ask_sdk_model.services.api_client_response import ApiClientResponse
+from ask_sdk_model.services.api_configuration import ApiConfiguration
+from ask_sdk_model.services.directive.directive_service_client import DirectiveServiceClient
+from ask_sdk_model.services.directive.header import Header
+from ask_sdk_model.services.directive.send_directive_request import SendDirectiveRequest
+from ask_sdk_model.services.directive.speak_directive import SpeakDirective
+from ask_sdk_model.services.service_exception import ServiceException
+
+__all__ = [
+    "DEFAULT_BUDGET_S",
+    "DEFAULT_CALL_TIMEOUT_S",
+    "MAX_ADDED_TIME_S",
+    "MAX_PROGRESSIVE_PER_REQUEST",
+    "DirectiveApiSender",
+    "NullSender",
+    "ProgressiveSender",
+    "ProgressiveTarget",
+    "target_from_envelope",
+]
+
+# --- Limits ------------------------------------------------------------------------------
+# To move to skill/core/limits.py. Alexa gives the skill ~8 s for its whole response and
+# progressive responses do not extend it (PLATFORM.md), so sending them may add at most
+# MAX_ADDED_TIME_S to the request, even when the directive API hangs.
+
+#: The promise to callers: worst-case wall time one ``send()`` adds to the request.
+MAX_ADDED_TIME_S: Final = 1.5
+#: Slack kept between the budget and the promise for thread hand-off, GIL scheduling and the
+#: warning log line after the deadline (measured overshoot is a few milliseconds).
+SCHEDULING_MARGIN_S: Final = 0.1
+#: Hard deadline for all pieces of one ``send()``: 1.4 s, so budget + slack <= 1.5 s.
+DEFAULT_BUDGET_S: Final = MAX_ADDED_TIME_S - SCHEDULING_MARGIN_S
+#: Per-call cap (connect and read, and the hard wait). A healthy directive API answers in
+#: ~0.1-0.3 s; 0.75 s tolerates a slow one, yet a hang on the first piece costs half the budget,
+#: not all of it.
+DEFAULT_CALL_TIMEOUT_S: Final = 0.75
+#: Don't start a call with less than this left: it could not complete, only waste time.
+MIN_CALL_WINDOW_S: Final = 0.05
+#: Alexa plays at most 5 progressive responses per request (PLATFORM.md, [3P]).
+MAX_PROGRESSIVE_PER_REQUEST: Final = 5
+#: Calls allowed in flight process-wide, abandoned ones included (see module docstring).
+MAX_IN_FLIGHT_CALLS: Final = 8
+
+_DIRECTIVES_PATH: Final = "/v1/directives"
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+
+_in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT_CALLS)
+_serializer = DefaultSerializer()
+_module_logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProgressiveTarget:
+    """Where and as whom to send: all three values come from the incoming request."""
+
+    api_endpoint: str  # context.System.apiEndpoint (regional; never a constant)
+    # repr=False: the token is a bearer credential and must never reach a log line.
+    api_access_token: str = field(repr=False)
+    request_id: str  # request.requestId
+
+
+class ProgressiveSender(Protocol):
+    """Sends progressive responses; injected so tests and disabled modes can swap it."""
+
+    def send(self, target: ProgressiveTarget, speeches: Sequence[str]) -> int:
+        """Send in order; stop at the first failure or when the budget is spent.
+
+        Returns how many were delivered (always a prefix of ``speeches``).
+        """
+        ...
+
+
+class NullSender:
+    """Progressive responses disabled: delivers nothing, so everything goes in the final
+    response."""
+
+    def send(self, target: ProgressiveTarget, speeches: Sequence[str]) -> int:
+        """Deliver nothing."""
+        return 0
+
+
+class _SendFailed(Exception):
+    """One piece was not delivered; ``cause`` is safe to log (no token, no SSML)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+class _TimedApiClient(ApiClient):
+    """An ``ApiClient`` like ask-sdk's ``DefaultApiClient`` but with an explicit timeout.
+
+    One instance per call: it remembers the HTTP status or transport exception of its call,
+    because ``BaseServiceClient.invoke`` wraps every api-client exception into a generic
+    ``ServiceException(500)`` and would otherwise hide the real cause from the warning.
+    The ``requests.Session`` is shared (keep-alive across calls and across requests).
+    """
+
+    def __init__(self, session: requests.Session, timeout_s: float) -> None:
+        self._session = session
+        self._timeout_s = timeout_s
+        self.status_code: int | None = None
+        self.error: BaseException | None = None
+
+    def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        """Dispatch ``request`` and wrap the answer.
+
+        Returns an ``ApiClientResponse`` whatever the status: mapping non-2xx statuses to
+        errors is the service client's job, as with ``DefaultApiClient``.
+        """
+        try:
+            headers: dict[str, str] = {}
+            for key, value in request.headers or []:
+                headers[key] = f"{headers[key]}, {value}" if key in headers else value
+            response = self._session.request(
+                str(request.method),
+                str(request.url),
+                headers=headers,
+                # The SDK serializer yields a JSON-ready dict; the body must be JSON text.
+                json=request.body,
+                timeout=(self._timeout_s, self._timeout_s),
+                # A redirect would mean a wrong endpoint; don't follow it with a bearer token.
+                allow_redirects=False,
+            )
+        except BaseException as exc:
+            self.error = exc
+            raise
+        self.status_code = response.status_code
+        return ApiClientResponse(
+            headers=list(response.headers.items()),
+            status_code=response.status_code,
+            body=response.text,
+        )
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    """Why ``endpoint`` must not receive the bearer token, or None if it may.
+
+    HTTPS is required, as in ask-sdk's ``DefaultApiClient``; plain HTTP is allowed only to a
+    loopback host, for the local fake directive API in tests and local runs.
+    """
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname or ""
+    except ValueError:
+        return "malformed apiEndpoint"
+    if not host:
+        return "apiEndpoint without host"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and _is_loopback(host):
+        return None
+    return f"apiEndpoint scheme {parts.scheme or 'none'!r} not allowed"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _start_daemon(work: Callable[[], None]) -> Future[None] | None:
+    """Run ``work`` in a new daemon thread; None when too many calls are already in flight."""
+    if not _in_flight.acquire(blocking=False):
+        return None
+    future: Future[None] = Future()
+
+    def run() -> None:
+        try:
+            if future.set_running_or_notify_cancel():
+                try:
+                    work()
+                except BaseException as exc:
+                    future.set_exception(exc)
+                else:
+                    future.set_result(None)
+        finally:
+            _in_flight.release()
+
+    try:
+        threading.Thread(target=run, name="progressive-response", daemon=True).start()
+    except BaseException:
+        _in_flight.release()
+        raise
+    return future
+
+
+class DirectiveApiSender:
+    """Sends progressive responses via ``DirectiveServiceClient.enqueue`` within a budget.
+
+    Build one per process (at skill build time) and reuse it: it owns the
+    ``requests.Session`` whose pooled connections make the second and later pieces cheap.
+    """
+
+    def __init__(
+        self,
+        *,
+        call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
+        budget_s: float = DEFAULT_BUDGET_S,
+        clock: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        if call_timeout_s <= 0 or budget_s <= 0:
+            raise ValueError("call_timeout_s and budget_s must be positive")
+        self._call_timeout_s = call_timeout_s
+        self._budget_s = budget_s
+        self._clock = clock
+        self._logger = logger or _module_logger
+        self._session = requests.Session()
+
+    def send(self, target: ProgressiveTarget, speeches: Sequence[str]) -> int:
+        """Send ``speeches`` in order; stop at the first failure or when the budget is spent.
+
+        Returns how many were delivered (a prefix). At most
+        :data:`MAX_PROGRESSIVE_PER_REQUEST` are sent; the caller speaks the rest in the final
+        response. On any shortfall logs exactly one warning with the cause and the count,
+        never the access token or the SSML. Never raises for transport or API errors.
+        """
+        pieces = list(speeches)[:MAX_PROGRESSIVE_PER_REQUEST]
+        if not pieces:
+            return 0
+        deadline = self._clock() + self._budget_s
+        problem = _endpoint_problem(target.api_endpoint)
+        if problem is not None:
+            self._warn(problem, 0, len(pieces), target)
+            return 0
+        delivered = 0
+        for speech in pieces:
+            remaining = deadline - self._clock()
+            if remaining < MIN_CALL_WINDOW_S:
+                self._warn("budget spent", delivered, len(pieces), target)
+                break
+            try:
+                self._send_one(target, speech, min(self._call_timeout_s, remaining))
+            except _SendFailed as failed:
+                self._warn(failed.cause, delivered, len(pieces), target)
+                break
+            delivered += 1
+        return delivered
+
+    def close(self) -> None:
+        """Close pooled connections (calls still in flight may reopen one)."""
+        self._session.close()
+
+    def _send_one(self, target: ProgressiveTarget, speech: str, window_s: float) -> None:
+        """Deliver one piece within ``window_s`` seconds or raise :class:`_SendFailed`."""
+        api_client = _TimedApiClient(self._session, window_s)
+        client = DirectiveServiceClient(
+            ApiConfiguration(
+                serializer=_serializer,
+                api_client=api_client,
+                authorization_value=target.api_access_token,
+                api_endpoint=target.api_endpoint,
+            )
+        )
+        directive_request = SendDirectiveRequest(
+            header=Header(request_id=target.request_id),
+            directive=SpeakDirective(speech=speech),
+        )
+
+        def work() -> None:
+            client.enqueue(directive_request)
+
+        future = _start_daemon(work)
+        if future is None:
+            raise _SendFailed(f"{MAX_IN_FLIGHT_CALLS} calls already in flight")
+        done, _ = wait([future], timeout=window_s)
+        if not done:
+            # The hard deadline: abandon the call (it ends on its own timeout or never).
+            raise _SendFailed(f"no answer within {window_s:.2f}s")
+        exc = future.exception()
+        if exc is None:
+            return
+        raise _SendFailed(_cause(api_client, exc))
+
+    def _warn(self, cause: str, delivered: int, total: int, target: ProgressiveTarget) -> None:
+        # Only the cause, the counts and the request id (not secret; correlates with Alexa's
+        # logs). Never the token, never the SSML, never an exception message (may echo data).
+        self._logger.warning(
+            "progressive responses stopped: cause=%s delivered=%d/%d request_id=%s",
+            cause,
+            delivered,
+            total,
+            target.request_id,
+        )
+
+
+def _cause(api_client: _TimedApiClient, exc: BaseException) -> str:
+    """A loggable cause: the HTTP status if the API answered, else the exception type."""
+    if api_client.status_code is not None and not 200 <= api_client.status_code < 300:
+        return f"HTTP {api_client.status_code}"
+    if api_client.error is not None:
+        return type(api_client.error).__name__
+    if isinstance(exc, ServiceException) and exc.status_code:
+        return f"{type(exc).__name__} {exc.status_code}"
+    return type(exc).__name__
+
+
+def target_from_envelope(request_envelope: Any) -> ProgressiveTarget | None:
+    """The target for this request, or None when progressive responses are not allowed.
+
+    Alexa accepts them only while answering a LaunchRequest or IntentRequest (never
+    AudioPlayer, PlaybackController, SessionEnded ... requests), and only with the request's
+    ``apiAccessToken`` at its regional ``apiEndpoint``.
+    """
+    request = getattr(request_envelope, "request", None)
+    if not isinstance(request, LaunchRequest | IntentRequest):
+        return None
+    system = getattr(getattr(request_envelope, "context", None), "system", None)
+    endpoint = getattr(system, "api_endpoint", None)
+    token = getattr(system, "api_access_token", None)
+    request_id = getattr(request, "request_id", None)
+    if not (
+        isinstance(endpoint, str)
+        and endpoint
+        and isinstance(token, str)
+        and token
+        and isinstance(request_id, str)
+        and request_id
+    ):
+        return None
+    return ProgressiveTarget(api_endpoint=endpoint, api_access_token=token, request_id=request_id)
