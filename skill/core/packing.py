@@ -46,6 +46,8 @@ class Piece:
     play_ms: int
     audio_tags: int
     audio_ms: int
+    event_count: int = 0
+    """How many timeline events this piece plays (intro lines and questions excluded)."""
 
     @property
     def body(self) -> str:
@@ -89,6 +91,7 @@ class _Draft:
         self.parts: list[str] = []
         self.chars = len(ssml.speak(""))
         self.play_ms = self.audio_ms = self.audio_tags = 0
+        self.events = 0
 
     def _render(self, segs: Sequence[Segment], sounds: SoundUrls | None,
                 audio_budget: tuple[int, int]) -> tuple[list[str], list[Segment], int, int, int]:
@@ -128,7 +131,7 @@ class _Draft:
 
     def piece(self) -> Piece:
         return Piece(ssml.speak("".join(self.parts)), tuple(self.segments), self.play_ms,
-                     self.audio_tags, self.audio_ms)
+                     self.audio_tags, self.audio_ms, self.events)
 
 
 def segments_of(event: Event, sounds: SoundUrls | None) -> list[Segment]:
@@ -180,6 +183,7 @@ def _fill(events: Sequence[Event], profile: PackingProfile, intro: Sequence[Segm
     used = 0
     while used < limit and d < len(drafts):
         if drafts[d].try_add(segments_of(events[used], sounds), sounds):
+            drafts[d].events += 1
             used += 1
         else:
             d += 1

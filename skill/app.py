@@ -1,0 +1,142 @@
+"""Where the skill is wired: settings -> adapters -> handlers -> a callable skill.
+
+Entry points (Lambda, Flask, the console) call `SkillApp.handle(envelope_dict)`.
+Adapters are built here with embedded defaults and tests override any of them.
+Heavy modules (boto3, pydub) are imported only when a setting or a request needs
+them, so a cold Lambda imports just ask-sdk-core and the pure core.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.adapters.progressive import DirectiveApiSender, NullSender, ProgressiveSender
+from skill.content import load_content
+from skill.deps import Deps, Tracks
+from skill.handlers.errors import ApologyHandler
+from skill.handlers.interceptors import EnsureReprompt, LoadState, RequestLog, SaveState
+from skill.handlers.registry import build_handlers
+from skill.settings import Settings
+
+log = logging.getLogger("hipcoach")
+
+APOLOGY_ENVELOPE: dict[str, Any] = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "SSML",
+            "ssml": "<speak>Sorry, I couldn't understand that request. Please try again.</speak>",
+        },
+        "shouldEndSession": True,
+    },
+}
+"""What a request we cannot even parse gets: a valid Alexa response, never a crash."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_persistence(settings: Settings) -> AbstractPersistenceAdapter:
+    """SQLite by default; DynamoDB when HIPCOACH_PERSISTENCE=dynamodb."""
+    if settings.persistence == "dynamodb":
+        from skill.adapters.dynamodb_store import make_dynamodb_adapter
+
+        return make_dynamodb_adapter(settings.table, region=settings.region)
+    from skill.adapters.sqlite_store import SqliteAdapter
+
+    return SqliteAdapter(settings.db_path)
+
+
+def build_tracks(settings: Settings) -> Tracks | None:
+    """Streaming-mode tracks, rendered lazily on first use (pydub loads only then)."""
+    if not settings.streaming:
+        return None
+    from skill.audio.lazy import LazyTracks
+
+    return LazyTracks(settings)
+
+
+class SkillApp:
+    """A built skill: feed it request envelopes as dicts, get response envelopes back."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        persistence: AbstractPersistenceAdapter | None = None,
+        sender: ProgressiveSender | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        tracks: Tracks | bool | None = True,
+        deps: Deps | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        if deps is None:
+            if sender is None:
+                sender = DirectiveApiSender() if self.settings.progressive else NullSender()
+            deps = Deps(
+                content=load_content(),
+                settings=self.settings,
+                clock=clock,
+                sender=sender,
+                tracks=build_tracks(self.settings) if tracks is True else (tracks or None),
+                log=log,
+            )
+        self.deps = deps
+        builder = CustomSkillBuilder(
+            persistence_adapter=persistence or build_persistence(self.settings)
+        )
+        if self.settings.skill_id:  # the SDK then rejects envelopes for other skills
+            builder.skill_id = self.settings.skill_id  # type: ignore[assignment]
+        for handler in build_handlers(deps):
+            builder.add_request_handler(handler)
+        builder.add_exception_handler(ApologyHandler(log))
+        builder.add_global_request_interceptor(RequestLog(log))
+        builder.add_global_request_interceptor(LoadState(log))
+        builder.add_global_response_interceptor(SaveState(log))
+        builder.add_global_response_interceptor(EnsureReprompt())
+        self.skill = builder.create()
+        self.serializer = DefaultSerializer()
+
+    def handle(self, event: Any, context: Any = None) -> dict[str, Any]:
+        """One request envelope in, one response envelope out; never raises."""
+        try:
+            envelope = self.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+                raise ValueError("not a request envelope")
+        except Exception as exc:  # malformed input: a spoken apology, the reason logged
+            log.warning("malformed request envelope: %s", type(exc).__name__)
+            return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
+        try:
+            response = self.skill.invoke(request_envelope=envelope, context=context)
+        except Exception as exc:  # skill id mismatch, or a failure outside the handlers
+            log.error("request rejected: %s", type(exc).__name__, exc_info=exc)
+            return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
+        result = self.serializer.serialize(response)
+        assert isinstance(result, dict)
+        return result
+
+
+_default: SkillApp | None = None
+
+
+def default_app() -> SkillApp:
+    """The process-wide skill built from the environment (Lambda, console)."""
+    global _default
+    if _default is None:
+        _default = SkillApp(Settings.from_env())
+    return _default
+
+
+def handle_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The same path Lambda uses, for in-process callers such as the console."""
+    return default_app().handle(event)

@@ -1,0 +1,46 @@
+"""What handlers need from the outside world, passed in where the skill is built.
+
+Handlers never read the environment, the clock or a client themselves: tests
+build a `Deps` with fakes (a fixed clock, a recording progressive sender, an
+in-memory store) and production wiring in `skill.app` builds the real ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from skill.adapters.progressive import NullSender, ProgressiveSender
+from skill.content.model import Content
+from skill.core.packing import SoundUrls
+from skill.core.preferences import Preferences
+from skill.settings import Settings
+
+
+class Tracks(Protocol):
+    """Streaming-mode audio: one rendered track per step and side (skill.audio)."""
+
+    def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]: ...
+
+    def url_for(self, routine_id: str, step_index: int, side_index: int,
+                prefs: Preferences) -> str: ...
+
+
+@dataclass
+class Deps:
+    """Injected collaborators of the handlers."""
+
+    content: Content
+    settings: Settings
+    clock: Callable[[], datetime]
+    """Aware UTC now."""
+    sender: ProgressiveSender = field(default_factory=NullSender)
+    tracks: Tracks | None = None
+    """None: streaming mode is off and every device gets dialog mode."""
+    sounds: SoundUrls | None = None
+    """Cue clips for SSML <audio> in dialog mode (HTTPS only), or None."""
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("hipcoach"))
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Thin ASK SDK handlers, one file per feature; `registry.build_handlers` orders them."""

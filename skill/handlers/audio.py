@@ -1,0 +1,337 @@
+"""Streaming mode: AudioPlayer events, playback buttons and intents while a track is current.
+
+AudioPlayer and PlaybackController requests carry no session, so everything lives
+in persistent attributes (the position, with the track's side and offset). Their
+responses carry no speech, card or reprompt: only AudioPlayer directives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.audioplayer import (
+    AudioItem,
+    AudioItemMetadata,
+    PlayBehavior,
+    PlayDirective,
+    StopDirective,
+    Stream,
+)
+
+from skill.core.preferences import Preferences
+from skill.deps import Deps
+from skill.handlers.base import Handler
+from skill.handlers.context import say, set_state, state_of
+from skill.state import Position
+
+TOKEN_PREFIX = "hc1"
+
+
+def token_of(deps: Deps, pos: Position) -> str:
+    """routine, step, side and content version: enough to find the track again."""
+    return f"{TOKEN_PREFIX}:{pos.routine}:{pos.step}:{pos.side}:{deps.content.version}"
+
+
+def parse_token(token: Any) -> tuple[str, int, int] | None:
+    if not isinstance(token, str):
+        return None
+    parts = token.split(":")
+    if len(parts) != 5 or parts[0] != TOKEN_PREFIX:
+        return None
+    try:
+        return parts[1], int(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+
+
+def _prefs(handler_input: HandlerInput, pos: Position) -> Preferences:
+    if pos.prefs:
+        return Preferences.from_dict(pos.prefs)
+    return state_of(handler_input).effective_prefs(pos.routine)
+
+
+def _tracks(deps: Deps, handler_input: HandlerInput, pos: Position) -> list[tuple[int, int]]:
+    assert deps.tracks is not None
+    return deps.tracks.tracks_of(pos.routine, _prefs(handler_input, pos))
+
+
+def play_directive(
+    handler_input: HandlerInput,
+    deps: Deps,
+    pos: Position,
+    *,
+    behavior: PlayBehavior = PlayBehavior.REPLACE_ALL,
+    previous: str | None = None,
+) -> PlayDirective:
+    assert deps.tracks is not None
+    prefs = _prefs(handler_input, pos)
+    url = deps.tracks.url_for(pos.routine, pos.step, pos.side, prefs)
+    routine = deps.content.routines[pos.routine]
+    return PlayDirective(
+        play_behavior=behavior,
+        audio_item=AudioItem(
+            stream=Stream(
+                token=token_of(deps, pos),
+                url=url,
+                offset_in_milliseconds=pos.track_offset_ms,
+                expected_previous_token=previous,
+            ),
+            metadata=AudioItemMetadata(title=routine.name, subtitle=f"Step {pos.step + 1}"),
+        ),
+    )
+
+
+def play_response(
+    handler_input: HandlerInput, deps: Deps, pos: Position, speech: str = ""
+) -> Response:
+    """Play the track at `pos` from its saved offset (REPLACE_ALL); speech only if allowed."""
+    prefs = _prefs(handler_input, pos)
+    pos = replace(pos, prefs=prefs.to_dict())
+    set_state(handler_input, replace(state_of(handler_input), position=pos))
+    rb = handler_input.response_builder
+    if speech:
+        from xml.sax.saxutils import escape
+
+        rb.speak(escape(speech))
+    rb.add_directive(play_directive(handler_input, deps, pos))
+    rb.set_should_end_session(True)
+    response: Response = rb.response
+    return response
+
+
+def move(handler_input: HandlerInput, deps: Deps, pos: Position, delta: int) -> Position | None:
+    """The position `delta` tracks away (sides then steps), or None past either end."""
+    order = _tracks(deps, handler_input, pos)
+    try:
+        i = order.index((pos.step, pos.side))
+    except ValueError:
+        i = 0
+    j = i + delta
+    if not 0 <= j < len(order):
+        return None
+    step, side = order[j]
+    prefs = pos.prefs if step == pos.step else {}
+    return replace(
+        pos,
+        step=step,
+        side=side,
+        track_offset_ms=0,
+        offset=0,
+        next_offset=0,
+        step_done=False,
+        prefs=prefs or _prefs(handler_input, pos).to_dict(),
+    )
+
+
+def _empty(handler_input: HandlerInput) -> Response:
+    response: Response = handler_input.response_builder.response
+    return response
+
+
+def audio_context(handler_input: HandlerInput) -> tuple[str, Any] | None:
+    """(playerActivity, token) when the device's player holds one of our tracks."""
+    player = getattr(handler_input.request_envelope.context, "audio_player", None)
+    token = getattr(player, "token", None)
+    if player is None or parse_token(token) is None:
+        return None
+    activity = getattr(getattr(player, "player_activity", None), "value", None)
+    return str(activity), token
+
+
+def streaming_position(handler_input: HandlerInput, deps: Deps) -> Position | None:
+    """Our position when this device is in a hands-free routine (playing or paused)."""
+    state = state_of(handler_input)
+    ctx = audio_context(handler_input)
+    if deps.tracks is None or state.dialog_only or ctx is None or state.position is None:
+        return None
+    if ctx[0] not in {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}:
+        return None
+    return state.position
+
+
+class PlaybackEventHandler(Handler):
+    """AudioPlayer.* events: keep the position right and the queue filled."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = getattr(handler_input.request_envelope.request, "object_type", "")
+        return str(request_type).startswith("AudioPlayer.")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request: Any = handler_input.request_envelope.request
+        kind = request.object_type.split(".", 1)[1]
+        parsed = parse_token(getattr(request, "token", None))
+        state = state_of(handler_input)
+        if parsed is None or state.position is None:
+            return _empty(handler_input)
+        routine, step, side = parsed
+        if routine not in self.deps.content.routines or self.deps.tracks is None:
+            return _empty(handler_input)
+        pos = replace(state.position, routine=routine, step=step, side=side)
+        if kind == "PlaybackStarted":
+            set_state(handler_input, replace(state, position=replace(pos, track_offset_ms=0)))
+        elif kind == "PlaybackStopped":
+            offset = getattr(request, "offset_in_milliseconds", 0) or 0
+            set_state(
+                handler_input,
+                replace(state, position=replace(pos, track_offset_ms=max(0, int(offset)))),
+            )
+        elif kind == "PlaybackNearlyFinished":
+            nxt = move(handler_input, self.deps, pos, +1)
+            if nxt is not None:
+                handler_input.response_builder.add_directive(
+                    play_directive(
+                        handler_input,
+                        self.deps,
+                        nxt,
+                        behavior=PlayBehavior.ENQUEUE,
+                        previous=request.token,
+                    )
+                )
+        elif kind == "PlaybackFinished":
+            self._finished(handler_input, pos)
+        elif kind == "PlaybackFailed":
+            error = getattr(getattr(request, "error", None), "object_type", None)
+            self.deps.log.warning(
+                "playback failed: %s; dialog mode from now on for this user",
+                getattr(error, "value", error),
+            )
+            set_state(handler_input, replace(state, position=pos, dialog_only=True))
+        return _empty(handler_input)
+
+    def _finished(self, handler_input: HandlerInput, pos: Position) -> None:
+        state = state_of(handler_input)
+        nxt = move(handler_input, self.deps, pos, +1)
+        history = state.history
+        if nxt is None:  # the routine is complete
+            done = history.completed.get(pos.routine, 0) + 1
+            history = replace(history, completed={**history.completed, pos.routine: done})
+        set_state(handler_input, replace(state, position=nxt, history=history))
+
+
+class PlaybackControllerHandler(Handler):
+    """Buttons on the device or remote: next, previous, play, pause."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = getattr(handler_input.request_envelope.request, "object_type", "")
+        return str(request_type).startswith("PlaybackController.")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request: Any = handler_input.request_envelope.request
+        kind = str(request.object_type).split(".", 1)[1]
+        pos = state_of(handler_input).position
+        if pos is None or self.deps.tracks is None:
+            return _empty(handler_input)
+        if kind == "PauseCommandIssued":
+            handler_input.response_builder.add_directive(StopDirective())
+            return _empty(handler_input)
+        target = {
+            "NextCommandIssued": move(handler_input, self.deps, pos, +1),
+            "PreviousCommandIssued": move(handler_input, self.deps, pos, -1)
+            or replace(pos, track_offset_ms=0),
+            "PlayCommandIssued": pos,
+        }.get(kind)
+        if target is None:
+            return _empty(handler_input)
+        set_state(handler_input, replace(state_of(handler_input), position=target))
+        handler_input.response_builder.add_directive(
+            play_directive(handler_input, self.deps, target)
+        )
+        return _empty(handler_input)
+
+
+STREAM_INTENTS = (
+    "AMAZON.PauseIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.RepeatIntent",
+)
+
+
+class StreamIntentHandler(Handler):
+    """Pause/stop, resume, next, previous, start over and repeat on a hands-free routine."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            any(is_intent_name(n)(handler_input) for n in STREAM_INTENTS)
+            and streaming_position(handler_input, self.deps) is not None
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        pos = streaming_position(handler_input, self.deps)
+        assert pos is not None
+        request: Any = handler_input.request_envelope.request
+        name = request.intent.name
+        if name in {"AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"}:
+            rb = handler_input.response_builder
+            rb.add_directive(StopDirective())
+            rb.set_should_end_session(True)
+            response: Response = rb.response
+            return response  # PlaybackStopped follows and saves the offset
+        if name == "AMAZON.ResumeIntent":
+            return play_response(handler_input, self.deps, pos)
+        if name == "AMAZON.NextIntent":
+            nxt = move(handler_input, self.deps, pos, +1)
+            if nxt is None:
+                return say(handler_input, "That was the last part of the routine.", end=True)
+            return play_response(handler_input, self.deps, nxt)
+        if name == "AMAZON.PreviousIntent":
+            prev = move(handler_input, self.deps, pos, -1) or replace(pos, track_offset_ms=0)
+            return play_response(handler_input, self.deps, prev)
+        if name == "AMAZON.StartOverIntent":
+            first = replace(pos, step=0, side=0, track_offset_ms=0, prefs={})
+            return play_response(handler_input, self.deps, first)
+        return play_response(handler_input, self.deps, replace(pos, track_offset_ms=0))
+
+
+class LoopShuffleHandler(Handler):
+    """Loop and shuffle make no sense for a routine: a polite answer, nothing breaks."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(
+            is_intent_name(n)(handler_input)
+            for n in (
+                "AMAZON.LoopOnIntent",
+                "AMAZON.LoopOffIntent",
+                "AMAZON.ShuffleOnIntent",
+                "AMAZON.ShuffleOffIntent",
+            )
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return say(
+            handler_input,
+            "Routines always play in order, so looping and shuffling "
+            "aren't available. Say resume to carry on.",
+            end=True,
+        )
+
+
+class ExceptionEncounteredHandler(Handler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("System.ExceptionEncountered")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        error = getattr(handler_input.request_envelope.request, "error", None)
+        self.deps.log.warning(
+            "device reported an exception: %s",
+            getattr(getattr(error, "object_type", None), "value", None),
+        )
+        return _empty(handler_input)
+
+
+def build_audio_handlers(deps: Deps) -> list[Handler]:
+    return [
+        PlaybackEventHandler(deps),
+        PlaybackControllerHandler(deps),
+        StreamIntentHandler(deps),
+        LoopShuffleHandler(deps),
+        ExceptionEncounteredHandler(deps),
+    ]

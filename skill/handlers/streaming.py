@@ -1,0 +1,37 @@
+"""Streaming mode entry: hands-free AudioPlayer routines on devices that support them."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces
+from ask_sdk_model import Response
+
+from skill.deps import Deps
+from skill.state import Position, UserState
+
+
+def supports_audio(handler_input: HandlerInput) -> bool:
+    """The device declares AudioPlayer (context.System.device.supportedInterfaces)."""
+    try:
+        return get_supported_interfaces(handler_input).audio_player is not None
+    except Exception:  # no device block at all: treat as a screenless dialog device
+        return False
+
+
+def can_stream(handler_input: HandlerInput, deps: Deps, state: UserState) -> bool:
+    """Stream when audio is configured, the device can play it and the user did not opt out."""
+    return (
+        deps.tracks is not None
+        and deps.settings.streaming
+        and not state.dialog_only
+        and supports_audio(handler_input)
+    )
+
+
+def start_stream(
+    handler_input: HandlerInput, deps: Deps, pos: Position, intro: tuple[str, ...]
+) -> Response:
+    """Speak the intro, then play the routine's first track."""
+    from skill.handlers.audio import play_response
+
+    return play_response(handler_input, deps, pos, speech=" ".join(i for i in intro if i))

@@ -1,0 +1,96 @@
+"""The Flask app factory: POST /alexa (verified), GET /health, GET /audio/<name>.
+
+Each test builds a fresh app with `create_app(...)`; `hipcoach serve` builds one
+from the environment. Verification failures answer 400 with no detail (the
+reason goes to the log); oversized bodies answer 413.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from skill.app import SkillApp
+from skill.core.limits import MAX_REQUEST_BODY_BYTES
+from skill.settings import Settings
+from skill.web.verify import (
+    AbstractVerifier,
+    SignatureVerifier,
+    SkillIdVerifier,
+    TimestampVerifier,
+    VerificationError,
+    verify_all,
+)
+
+log = logging.getLogger("hipcoach.web")
+
+
+def default_verifiers(settings: Settings) -> list[AbstractVerifier]:
+    """Signature and timestamp when verification is on; the skill id check whenever set."""
+    verifiers: list[AbstractVerifier] = []
+    if settings.verify:
+        verifiers += [SignatureVerifier(), TimestampVerifier()]
+    if settings.skill_id:
+        verifiers.append(SkillIdVerifier(settings.skill_id))
+    return verifiers
+
+
+def _bad_request() -> tuple[Response, int]:
+    return jsonify({"error": "bad request"}), 400
+
+
+def create_app(settings: Settings | None = None, *, skill: SkillApp | None = None,
+               verifiers: Sequence[AbstractVerifier] | None = None) -> Flask:
+    """Build the web app; anything not given is built from `settings` (or the environment)."""
+    settings = settings or Settings.from_env()
+    skill_app = skill or SkillApp(settings)
+    checks = list(default_verifiers(settings) if verifiers is None else verifiers)
+    app = Flask("hipcoach")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BODY_BYTES
+
+    @app.get("/health")
+    def health() -> tuple[Response, int]:
+        return jsonify({"status": "ok", "verify": bool(checks)}), 200
+
+    @app.post("/alexa")
+    def alexa() -> tuple[Response, int]:
+        length = request.content_length
+        if length is not None and length > MAX_REQUEST_BODY_BYTES:
+            return jsonify({"error": "too large"}), 413
+        body = request.get_data(cache=False)
+        if len(body) > MAX_REQUEST_BODY_BYTES:  # chunked bodies have no Content-Length
+            return jsonify({"error": "too large"}), 413
+        if not (request.mimetype or "").endswith("json"):
+            log.info("rejected: content type %r", request.mimetype)
+            return _bad_request()
+        try:
+            envelope: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            log.info("rejected: body is not JSON")
+            return _bad_request()
+        if not isinstance(envelope, dict):
+            log.info("rejected: body is not a JSON object")
+            return _bad_request()
+        try:
+            verify_all(checks, dict(request.headers), body, envelope)
+        except VerificationError as exc:
+            log.warning("rejected: verification failed: %s", exc)
+            return _bad_request()
+        return jsonify(skill_app.handle(envelope)), 200
+
+    try:
+        from skill.web.audio_route import audio_blueprint
+    except ImportError:  # pragma: no cover - audio serving not installed
+        pass
+    else:
+        app.register_blueprint(audio_blueprint(settings.audio_dir / "tracks"))
+
+    @app.errorhandler(413)
+    def too_large(_: Any) -> tuple[Response, int]:
+        return jsonify({"error": "too large"}), 413
+
+    return app
