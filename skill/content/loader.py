@@ -33,6 +33,8 @@ from skill.content.model import (
 )
 
 CONTENT_DIR = Path(__file__).parent
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: parsing is a large part of a cold start."""
 FILES = ("techniques.yaml", "routines.yaml", "knowledge.yaml", "cues.yaml")
 KINDS = ("self", "partner")
 
@@ -277,7 +279,7 @@ def from_files(folder: Path) -> Content:
             raise ContentError(name, "(file)", f"cannot be read: {exc.strerror}") from exc
         digest.update(name.encode() + b"\0" + raw)
         try:
-            docs[name] = yaml.safe_load(raw)
+            docs[name] = yaml.load(raw, Loader=_YAML_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "(parse)"
