@@ -1,0 +1,133 @@
+"""Where rendered tracks live and the URL a device fetches them from: a local folder or S3.
+
+Track names are content hashes, so a stored file never changes under its name:
+both stores mark it immutable for a year and any CDN or device cache is safe.
+Names are validated everywhere (``^[0-9a-f]{16,64}\\.mp3$``) so a name can never
+be a path or an S3 key of something else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+NAME_RE = re.compile(r"^[0-9a-f]{16,64}\.mp3$")
+CONTENT_TYPE = "audio/mpeg"
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+"""Default base of the local server's own URLs.
+
+Alexa fetches AudioPlayer streams and SSML <audio> only over HTTPS with a trusted
+certificate on port 443, so for a real device set HIPCOACH_AUDIO_BASE_URL to a
+tunnel (e.g. an ngrok or cloudflared HTTPS URL forwarding to this server)."""
+PRESIGN_SECONDS = 12 * 3600
+"""Lifetime of a presigned S3 URL: long enough for a routine to be enqueued and played.
+
+A URL signed with temporary (role) credentials stops working when they expire,
+whatever this says; use a CloudFront base URL for production."""
+
+
+def check_name(name: str) -> str:
+    """Return the name if it is a valid track name; ValueError otherwise."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise ValueError(f"invalid audio name {name!r}")
+    return name
+
+
+def is_valid_name(name: str) -> bool:
+    return isinstance(name, str) and NAME_RE.fullmatch(name) is not None
+
+
+class TrackStore(Protocol):
+    """Storage for rendered MP3s under content-hash names."""
+
+    def exists(self, name: str) -> bool: ...
+
+    def put(self, name: str, path: Path) -> None: ...
+
+    def url(self, name: str) -> str: ...
+
+    def open_path(self, name: str) -> Path | None:
+        """The local file, for stores that have one; None otherwise."""
+        ...
+
+
+class LocalStore:
+    """Files in a folder (settings.audio_dir / "tracks"), served by the Flask /audio route."""
+
+    def __init__(self, folder: Path, base_url: str = LOCAL_BASE_URL) -> None:
+        self.folder = folder
+        self.base_url = base_url.rstrip("/")
+
+    def _path(self, name: str) -> Path:
+        return self.folder / check_name(name)
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def put(self, name: str, path: Path) -> None:
+        target = self._path(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".put-", suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)  # atomic: the server never serves half a file
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def url(self, name: str) -> str:
+        return f"{self.base_url}/audio/{check_name(name)}"
+
+    def open_path(self, name: str) -> Path | None:
+        path = self._path(name)
+        return path if path.is_file() else None
+
+
+class S3Store:
+    """Objects in a bucket, key = name; URLs through CloudFront (base_url) or presigned GETs.
+
+    Give it a client configured for SigV4 (``Config(signature_version="s3v4")``,
+    as `build_renderer` does) so presigned URLs work in every region.
+    """
+
+    def __init__(self, client: S3Client, bucket: str, base_url: str | None = None,
+                 presign_seconds: int = PRESIGN_SECONDS) -> None:
+        self.client, self.bucket = client, bucket
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.presign_seconds = presign_seconds
+
+    def exists(self, name: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=check_name(name))
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def put(self, name: str, path: Path) -> None:
+        self.client.upload_file(str(path), self.bucket, check_name(name), ExtraArgs={
+            "ContentType": CONTENT_TYPE, "CacheControl": CACHE_CONTROL})
+
+    def url(self, name: str) -> str:
+        key = check_name(name)
+        if self.base_url:
+            return f"{self.base_url}/{key}"
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key},
+            ExpiresIn=self.presign_seconds)
+
+    def open_path(self, name: str) -> Path | None:
+        check_name(name)
+        return None
