@@ -33,13 +33,17 @@ GUIDED_CYCLES = {Detail.DETAILED: 3, Detail.BRIEF: 2}
 """Breaths cued at the start of a hold; later ones are cued now and then."""
 REMIND_EVERY = {Detail.DETAILED: 3, Detail.BRIEF: 4}
 """After the guided breaths, cue one breath in this many."""
-HALFWAY_FROM_MS = 60_000
+HALFWAY_FROM_MS = 80_000
 """Holds at least this long get a "halfway" callout."""
 TIME_LEFT_FROM_MS = 45_000
 """Holds at least this long get a "30 seconds left" callout."""
 TIME_LEFT_AT_MS = 30_000
 LAST_BREATHS_FROM_MS = 25_000
 """Holds at least this long get a "last few breaths" callout on the final breath."""
+
+
+Line = tuple[str, str]
+"""A spoken line with its stable id: (line_id, text)."""
 
 
 @dataclass(frozen=True)
@@ -147,12 +151,12 @@ def line_id_of(prefix: str, part: str, index: int, side: Side | None) -> str:
 
 def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences, seed: int,
          cues: Cues, *, where: SideContext = SideContext(), hold_s: int | None = None,
-         intro: tuple[str, ...] = (), timer: SpeechTimer = estimate_speech_ms,
+         intro: tuple[Line, ...] = (), timer: SpeechTimer = estimate_speech_ms,
          start_ms: int = 0) -> Timeline:
     """Pace one side of a step (or the whole step when it has no sides).
 
     `hold_s` overrides the preference (any value the step's range allows);
-    `intro` lines are spoken first (e.g. "Step 2: ..."); `timer` gives speech
+    `intro` lines (line id, text) are spoken first (e.g. "Step 2: ..."); `timer` gives speech
     durations (the estimate, or measured clip lengths when rendering audio).
     """
     hold = hold_s if hold_s is not None else prefs.hold_seconds(step.hold)
@@ -162,8 +166,8 @@ def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences
     ph = Phraser(cues.phrasings, stable_int(seed, technique.id, step.id, side or ""))
     prefix = f"{technique.id}.{step.id}"
     b = _Builder(start_ms, timer, side)
-    for line in intro:
-        b.add(EventKind.INSTRUCTION, line, "", extra_ms=LINE_GAP_MS)
+    for line_id, text in intro:
+        b.add(EventKind.INSTRUCTION, text, line_id, extra_ms=LINE_GAP_MS)
     if side is not None and where.first:
         line_id, text = ph.pick("side_intro", side=side.value)
         b.add(EventKind.INSTRUCTION, text, line_id, extra_ms=LINE_GAP_MS)
@@ -206,7 +210,7 @@ def sides_of(technique: Technique, prefs: Preferences) -> tuple[Side | None, ...
 
 
 def pace_step(technique: Technique, step: Step, prefs: Preferences, seed: int, cues: Cues, *,
-              hold_s: int | None = None, intro: tuple[str, ...] = (),
+              hold_s: int | None = None, intro: tuple[Line, ...] = (),
               timer: SpeechTimer = estimate_speech_ms) -> Timeline:
     """Pace every side of a step back to back, with a switch-sides cue between them."""
     sides = sides_of(technique, prefs)

@@ -92,6 +92,8 @@ class _Draft:
         self.chars = len(ssml.speak(""))
         self.play_ms = self.audio_ms = self.audio_tags = 0
         self.events = 0
+        self.reserved_chars = 0
+        """Characters kept free for the closing question of the final piece."""
 
     def _render(self, segs: Sequence[Segment], sounds: SoundUrls | None,
                 audio_budget: tuple[int, int]) -> tuple[list[str], list[Segment], int, int, int]:
@@ -105,6 +107,11 @@ class _Draft:
                     continue
                 url, ms = sounds[seg.text]
                 if tags + 1 > self.profile.max_audio_tags or audio_ms + ms > self.max_audio_ms:
+                    # over the audio budget: keep its time as silence so the hold stays exact
+                    seg = Segment("pause", "", seg.ms, seg.event)
+                    out.append(ssml.silence(seg.ms, self.profile.max_break_ms))
+                    kept.append(seg)
+                    play += seg.ms
                     continue
                 tags, audio_ms = tags + 1, audio_ms + ms
                 out.append(ssml.audio(url))
@@ -120,7 +127,8 @@ class _Draft:
         out, kept, play, tags, audio_ms = self._render(segs, sounds,
                                                        (self.audio_tags, self.audio_ms))
         chars = sum(map(len, out))
-        if self.chars + chars > self.profile.max_chars or self.play_ms + play > self.max_ms:
+        if (self.chars + chars + self.reserved_chars > self.profile.max_chars
+                or self.play_ms + play > self.max_ms):
             return False
         self.parts += out
         self.segments += kept
@@ -154,6 +162,8 @@ def _line(words: str, timer: SpeechTimer) -> Segment:
 
 
 _CUT_QUESTION = {"side": "side_question", "hold": "hold_question", "any": "continue_question"}
+_CUT_RANK = {"any": 0, "hold": 1, "side": 2}
+"""Prefer cutting after a side switch, then before a hold, then anywhere."""
 
 
 def _cut_kind(events: Sequence[Event], k: int) -> str:
@@ -170,7 +180,9 @@ def _fill(events: Sequence[Event], profile: PackingProfile, intro: Sequence[Segm
     """Greedily fill progressive pieces then the final; returns pieces and events used."""
     drafts = [_Draft(profile, profile.progressive_max_ms, profile.progressive_max_audio_ms)
               for _ in range(profile.max_progressive)]
-    drafts.append(_Draft(profile, profile.final_max_ms - closing.ms, profile.max_audio_ms))
+    final = _Draft(profile, profile.final_max_ms - closing.ms, profile.max_audio_ms)
+    final.reserved_chars = len(ssml.text(closing.text))
+    drafts.append(final)
     d = 0
     pending_intro = list(intro)
     while pending_intro and d < len(drafts):
@@ -187,8 +199,8 @@ def _fill(events: Sequence[Event], profile: PackingProfile, intro: Sequence[Segm
             used += 1
         else:
             d += 1
-    final = drafts[-1]
     final.max_ms += closing.ms
+    final.reserved_chars = 0
     if not final.try_add([closing], sounds):
         raise PackingError("the closing question does not fit the final response")
     pieces = [dr.piece() for dr in drafts[:-1] if dr.segments]
@@ -213,12 +225,16 @@ def pack_turn(events: Sequence[Event], cues: Cues, seed: int, *, question: str,
     if used == 0:
         raise PackingError("not even one event fits a turn under this profile")
     # Too long for one turn: back off to the most natural cut at or before `used`.
-    # The continue questions differ in length, so re-fill with the chosen one.
-    best = max(range(1, used + 1), key=lambda k: (("any", "hold", "side").index(
-        _cut_kind(events, k)) if k < len(events) else 0, k))
-    kind = _cut_kind(events, best)
-    _, ask = phraser.pick(_CUT_QUESTION[kind])
-    pieces, used = _fill(events, profile, intro_segs, _line(ask, timer), sounds, best)
+    # Continue questions differ in length, so re-fill with the chosen one; if that
+    # carries fewer events, choose again from where it stopped.
+    for _ in range(8):
+        best = max(range(1, used + 1), key=lambda k: (_CUT_RANK[_cut_kind(events, k)], k))
+        _, ask = phraser.pick(_CUT_QUESTION[_cut_kind(events, best)])
+        pieces, used = _fill(events, profile, intro_segs, _line(ask, timer), sounds, best)
+        if used == best:
+            break
+        if used == 0:
+            raise PackingError("not even one event fits a turn under this profile")
     return Turn(tuple(pieces[:-1]), pieces[-1], ask, used, False)
 
 

@@ -29,10 +29,16 @@ def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
     return tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
 
 
-def step_intro(content: Content, planned: PlannedStep, seed: int) -> str:
-    """ "Step 2: the big buttock muscle." in one of its phrasings."""
+def step_intro(content: Content, planned: PlannedStep, seed: int) -> tuple[str, str]:
+    """(line id, "Step 2: the big buttock muscle.") in one of its phrasings.
+
+    The line id names the step rather than the title text, so a voice actor's
+    recording of it survives a reworded title only if the manifest's text matches.
+    """
     ph = Phraser(content.cues.phrasings, stable_int(seed, "intro", planned.index))
-    return ph.pick("step_intro", number=planned.index + 1, title=planned.step.title)[1]
+    line_id, text = ph.pick("step_intro", number=planned.index + 1, title=planned.step.title)
+    index = line_id.split(".")[2]
+    return f"{planned.technique.id}.{planned.step.id}.intro.{index}.{planned.index + 1}", text
 
 
 def step_timeline(content: Content, planned: PlannedStep, prefs: Preferences, seed: int, *,

@@ -49,7 +49,8 @@ class StopHandler(Handler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return say(handler_input, GOODBYE, end=True)
+        in_routine = state_of(handler_input).position is not None
+        return say(handler_input, GOODBYE if in_routine else "Goodbye. Take care.", end=True)
 
 
 class FallbackHandler(Handler):
