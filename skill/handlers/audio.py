@@ -22,9 +22,11 @@ from ask_sdk_model.interfaces.audioplayer import (
     Stream,
 )
 
+from skill.core.plan import side_timeline
 from skill.core.preferences import Preferences
 from skill.deps import Deps
 from skill.handlers.base import Handler
+from skill.handlers.coaching import planned_step
 from skill.handlers.context import say, set_state, state_of
 from skill.state import Position
 
@@ -114,7 +116,9 @@ def move(handler_input: HandlerInput, deps: Deps, pos: Position, delta: int) -> 
     if not 0 <= j < len(order):
         return None
     step, side = order[j]
-    prefs = pos.prefs if step == pos.step else {}
+    # the same step keeps the preferences it started with; a new step takes the current ones
+    prefs = pos.prefs if step == pos.step and pos.prefs else (
+        state_of(handler_input).effective_prefs(pos.routine).to_dict())
     return replace(
         pos,
         step=step,
@@ -123,7 +127,7 @@ def move(handler_input: HandlerInput, deps: Deps, pos: Position, delta: int) -> 
         offset=0,
         next_offset=0,
         step_done=False,
-        prefs=prefs or _prefs(handler_input, pos).to_dict(),
+        prefs=prefs,
     )
 
 
@@ -206,6 +210,11 @@ class PlaybackEventHandler(Handler):
         state = state_of(handler_input)
         nxt = move(handler_input, self.deps, pos, +1)
         history = state.history
+        planned = planned_step(self.deps, pos)
+        if planned is not None:  # count the minutes the finished track played
+            played = side_timeline(self.deps.content, planned, pos.side,
+                                   _prefs(handler_input, pos), 0).duration_ms
+            history = replace(history, seconds=history.seconds + played // 1000)
         if nxt is None:  # the routine is complete
             done = history.completed.get(pos.routine, 0) + 1
             history = replace(history, completed={**history.completed, pos.routine: done})

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 from skill.handlers.base import Handler
 from skill.handlers.coaching import PENDING, advance, coach, planned_step
 from skill.handlers.context import say, session, set_state, state_of
+from skill.handlers.streaming import resume
 from skill.state import Position
 
 NOT_IN_ROUTINE = (
@@ -121,7 +122,7 @@ class ResumeHandler(Handler):
         pos = _position(handler_input, self)
         if pos is None:
             return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
-        return coach(handler_input, self.deps, pos, intro=("Picking up where you left off.",))
+        return resume(handler_input, self.deps, pos)
 
 
 class YesHandler(Handler):
@@ -132,7 +133,7 @@ class YesHandler(Handler):
         pending = session(handler_input).pop(PENDING, None)
         pos = _position(handler_input, self)
         if pending == "resume_offer" and pos is not None:
-            return coach(handler_input, self.deps, pos, intro=("Picking up where you left off.",))
+            return resume(handler_input, self.deps, pos)
         if pending == "skip_offer" and pos is not None:
             return (
                 go_next(handler_input, self)

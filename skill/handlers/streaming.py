@@ -35,3 +35,13 @@ def start_stream(
     from skill.handlers.audio import play_response
 
     return play_response(handler_input, deps, pos, speech=" ".join(i for i in intro if i))
+
+
+def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:
+    """Continue a saved routine: the saved track and offset on audio devices, else dialog."""
+    from skill.handlers.coaching import coach
+    from skill.handlers.context import state_of
+
+    if can_stream(handler_input, deps, state_of(handler_input)):
+        return start_stream(handler_input, deps, pos, ("Picking up where you left off.",))
+    return coach(handler_input, deps, pos, intro=("Picking up where you left off.",))
