@@ -1,23 +1,23 @@
-"""Entry point of the `hipcoach` console script; subcommands live in their own modules."""
+"""Entry point of the `hipcoach` console script.
+
+Each subcommand lives in its own module and imports its heavy dependencies
+(Flask, waitress, pydub) only when it runs.
+"""
 
 from __future__ import annotations
 
 import click
 
+from skill.cli.chat import chat_command
+from skill.cli.render import render_command
 from skill.cli.script import routines_command, script_command
+from skill.cli.serve import serve_command
 
 
 @click.group(help="Hip Coach: a voice coach for hip and pelvis massage.")
 def main() -> None:
-    """The command group; each subcommand imports only what it needs."""
+    """The command group."""
 
 
-main.add_command(routines_command)
-main.add_command(script_command)
-
-try:  # later subcommands register themselves if present
-    from skill.cli.extra import register
-except ImportError:  # pragma: no cover - during bootstrap
-    pass
-else:
-    register(main)
+for command in (routines_command, script_command, serve_command, chat_command, render_command):
+    main.add_command(command)

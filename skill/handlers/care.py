@@ -13,6 +13,8 @@ from skill.handlers.coaching import PENDING, planned_step
 from skill.handlers.context import say, session, set_state, slot, spoken_list, state_of
 from skill.handlers.routine import equipment_sentence
 
+WHY_TOPIC = "why-massage"
+"""What ExplainIntent means when no topic was said ("why does this help", "how does this work")."""
 SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
 
 
@@ -81,7 +83,9 @@ class ExplainHandler(Handler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         k = self.deps.content.knowledge
-        topic_id, _ = slot(handler_input, "topic")
+        topic_id, heard = slot(handler_input, "topic")
+        if topic_id is None and heard is None:  # "why does this help": the samples with no slot
+            topic_id = WHY_TOPIC
         reprompt = _in_routine_reprompt(handler_input, self)
         for m in k.muscles:
             if m.id == topic_id:

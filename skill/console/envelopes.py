@@ -1,0 +1,174 @@
+"""Real Alexa request envelopes (as JSON dicts) for the console, with session bookkeeping.
+
+Why real envelopes: the console must drive the skill through exactly the path a
+device does (deserialization, session attributes, entity resolution, the
+directive API for progressive responses), so bugs show up on a laptop. The
+clock and the id source are injected, so tests get stable envelopes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from skill.console.matcher import IntentMatch, SlotFill
+
+JsonDict = dict[str, Any]
+DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000c0de"
+"""Used when HIPCOACH_SKILL_ID is unset; the skill only checks the id when one is set."""
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject their own)."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A fresh random id (tests inject a counter)."""
+    return str(uuid.uuid4())
+
+
+def timestamp(moment: datetime) -> str:
+    """Alexa's request timestamp: UTC, whole seconds, "YYYY-MM-DDTHH:MM:SSZ"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slot_json(fill: SlotFill | None, name: str, authority: str) -> JsonDict:
+    """One slot as Alexa sends it: value plus an entity-resolution block (or empty)."""
+    slot: JsonDict = {"name": name, "confirmationStatus": "NONE"}
+    if fill is None:
+        return slot
+    status = "ER_SUCCESS_MATCH" if fill.resolved else "ER_SUCCESS_NO_MATCH"
+    per_authority: JsonDict = {"authority": f"{authority}.{fill.type}", "status": {"code": status}}
+    if fill.resolved:
+        per_authority["values"] = [{"value": {"name": fill.value_name, "id": fill.value_id}}]
+    resolutions = {"resolutionsPerAuthority": [per_authority]}
+    slot.update({"value": fill.spoken, "source": "USER", "resolutions": resolutions,
+                 "slotValue": {"type": "Simple", "value": fill.spoken,
+                               "resolutions": resolutions}})
+    return slot
+
+
+@dataclass
+class PlayerState:
+    """What `context.AudioPlayer` reports: the last stream the skill asked to play."""
+
+    activity: str = "IDLE"
+    token: str | None = None
+    offset_ms: int = 0
+
+    def absorb(self, directives: list[JsonDict]) -> None:
+        """Follow AudioPlayer.Play / Stop / ClearQueue as a device would (instantly)."""
+        for d in directives:
+            kind = d.get("type")
+            if kind == "AudioPlayer.Play":
+                stream = d.get("audioItem", {}).get("stream", {})
+                if d.get("playBehavior") != "ENQUEUE" or self.activity != "PLAYING":
+                    self.token = stream.get("token")
+                    self.offset_ms = int(stream.get("offsetInMilliseconds", 0))
+                    self.activity = "PLAYING"
+            elif kind == "AudioPlayer.Stop" or (
+                    kind == "AudioPlayer.ClearQueue" and d.get("clearBehavior") == "CLEAR_ALL"):
+                self.activity = "STOPPED" if self.token else "IDLE"
+
+    def to_json(self) -> JsonDict:
+        state: JsonDict = {"playerActivity": self.activity}
+        if self.token is not None:
+            state.update({"token": self.token, "offsetInMilliseconds": self.offset_ms})
+        return state
+
+
+@dataclass
+class EnvelopeFactory:
+    """Builds envelopes for one simulated user and device and follows the session.
+
+    `absorb(response)` after each answer carries `sessionAttributes` forward and
+    closes the session when the skill said `shouldEndSession: true`; the next
+    request then opens a new session (`session.new` true).
+    """
+
+    api_endpoint: str
+    """Where the skill sends progressive responses (the console's local directive API)."""
+    api_access_token: str = "console-token"
+    user_id: str = "amzn1.ask.account.console-user"
+    device_id: str = "amzn1.ask.device.console-device"
+    application_id: str = DEFAULT_SKILL_ID
+    locale: str = "en-US"
+    audio_player: bool = False
+    """Advertise the AudioPlayer interface (a smart speaker) or not (dialog mode only)."""
+    clock: Callable[[], datetime] = utc_now
+    ids: Callable[[], str] = new_id
+    session_id: str | None = None
+    """The open session, or None when no session is open."""
+    attributes: JsonDict = field(default_factory=dict)
+    player: PlayerState = field(default_factory=PlayerState)
+    _new: bool = True
+
+    @property
+    def in_session(self) -> bool:
+        return self.session_id is not None
+
+    def launch(self) -> JsonDict:
+        """LaunchRequest ("Alexa, open hip coach"): always in a new session."""
+        self.session_id = None
+        return self._envelope({"type": "LaunchRequest", "shouldLinkResultBeReturned": False})
+
+    def intent(self, match: IntentMatch) -> JsonDict:
+        """IntentRequest for a matched phrase; opens a session if none is open (one-shot)."""
+        authority = f"amzn1.er-authority.echo-sdk.{self.application_id}"
+        slots = {name: slot_json(match.slots.get(name), name, authority)
+                 for name in match.slot_types}
+        intent = {"name": match.intent, "confirmationStatus": "NONE", "slots": slots}
+        return self._envelope({"type": "IntentRequest", "intent": intent})
+
+    def session_ended(self, reason: str = "USER_INITIATED",
+                      error: Mapping[str, str] | None = None) -> JsonDict:
+        """SessionEndedRequest for the open session; the session is closed afterwards."""
+        request: JsonDict = {"type": "SessionEndedRequest", "reason": reason}
+        if error is not None:
+            request["error"] = dict(error)
+        envelope = self._envelope(request)
+        self.drop_session()
+        return envelope
+
+    def absorb(self, response_envelope: Mapping[str, Any]) -> None:
+        """Carry the skill's answer into the next request (attributes, session, player)."""
+        response = response_envelope.get("response") or {}
+        self.player.absorb(list(response.get("directives") or []))
+        if not self.in_session:
+            return
+        attributes = response_envelope.get("sessionAttributes")
+        self.attributes = dict(attributes) if isinstance(attributes, dict) else {}
+        if response.get("shouldEndSession") is True:
+            self.drop_session()
+
+    def drop_session(self) -> None:
+        """Forget the open session (it ended, or the skill failed and Alexa closed it)."""
+        self.session_id = None
+        self.attributes = {}
+
+    def _envelope(self, request: JsonDict) -> JsonDict:
+        if self.session_id is None:
+            self.session_id = f"amzn1.echo-api.session.{self.ids()}"
+            self.attributes = {}
+            self._new = True
+        request = {"type": request["type"], "requestId": f"amzn1.echo-api.request.{self.ids()}",
+                   "timestamp": timestamp(self.clock()), "locale": self.locale,
+                   **{k: v for k, v in request.items() if k != "type"}}
+        application = {"applicationId": self.application_id}
+        user = {"userId": self.user_id}
+        interfaces: JsonDict = {"AudioPlayer": {}} if self.audio_player else {}
+        context: JsonDict = {"System": {
+            "application": application, "user": user,
+            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+            "apiEndpoint": self.api_endpoint, "apiAccessToken": self.api_access_token}}
+        if self.audio_player:
+            context["AudioPlayer"] = self.player.to_json()
+        session = {"new": self._new, "sessionId": self.session_id,
+                   "application": dict(application), "attributes": dict(self.attributes),
+                   "user": dict(user)}
+        self._new = False
+        return {"version": "1.0", "session": session, "context": context, "request": request}

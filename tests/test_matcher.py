@@ -1,0 +1,175 @@
+"""The console's matcher: phrases -> intents and resolved slots, from the interaction model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.console.matcher import BUILT_IN_PHRASES, FALLBACK, IntentMatch, Matcher, normalize
+from skill.content import load_content
+from skill.interaction.generate import MODEL_DIR, build_model
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.from_file(MODEL_DIR / "en-US.json")
+
+
+def slot_id(m: IntentMatch, name: str) -> str | None:
+    return m.slots[name].value_id
+
+
+@pytest.mark.parametrize(("phrase", "routine"), [
+    ("start glute release", "glute-release"),
+    ("let's do the piriformis one", "piriformis-release"),
+    ("Let's do the piriformis one!", "piriformis-release"),
+    ("lets do the piriformis one", "piriformis-release"),
+    ("begin the whole pelvis release", "whole-pelvis"),
+    ("guide me through partner stretch", "partner-stretch"),
+    ("start the glute release now", "glute-release"),
+    ("Alexa, start quick release", "quick-release"),
+])
+def test_start_routine_resolves_names_and_synonyms(matcher: Matcher, phrase: str,
+                                                   routine: str) -> None:
+    m = matcher.match(phrase)
+    assert m.intent == "StartRoutineIntent"
+    assert m.slots["routine"].resolved
+    assert slot_id(m, "routine") == routine
+
+
+def test_massage_my_hip_flexors_is_a_hip_flexor_routine(matcher: Matcher) -> None:
+    m = matcher.match("massage my hip flexors")
+    assert m.intent == "StartRoutineIntent"
+    assert slot_id(m, "routine") in {"hip-flexor-release", "hip-flexor-roller"}
+
+
+def test_unknown_routine_is_no_match_with_the_words_heard(matcher: Matcher) -> None:
+    m = matcher.match("start tap dancing")
+    assert m.intent == "StartRoutineIntent"
+    fill = m.slots["routine"]
+    assert (fill.spoken, fill.resolved, fill.type) == ("tap dancing", False, "ROUTINE")
+
+
+def test_start_without_a_routine_has_an_empty_slot(matcher: Matcher) -> None:
+    m = matcher.match("let's start")
+    assert (m.intent, dict(m.slots), dict(m.slot_types)) == (
+        "StartRoutineIntent", {}, {"routine": "ROUTINE"})
+    assert m.sample == "let's start"
+
+
+@pytest.mark.parametrize(("phrase", "intent", "slot", "value"), [
+    ("that hurts", "PainIntent", None, None),
+    ("ouch", "PainIntent", None, None),
+    ("it's a sharp pain", "PainIntent", "quality", "sharp"),
+    ("I feel a shooting pain", "PainIntent", "quality", "sharp"),
+    ("it's sore", "PainIntent", "quality", "ache"),
+    ("make the holds longer", "PreferenceIntent", "setting", "longer-holds"),
+    ("can you make the holds longer", "PreferenceIntent", "setting", "longer-holds"),
+    ("please breathe slower", "PreferenceIntent", "setting", "slower-breathing"),
+    ("start on the right", "PreferenceIntent", "setting", "start-right"),
+    ("I would like longer holds please", "PreferenceIntent", "setting", "longer-holds"),
+    ("what is the piriformis", "ExplainIntent", "topic", "piriformis"),
+    ("tell me about trigger points", "ExplainIntent", "topic", "trigger-point"),
+    ("what are hip flexors", "ExplainIntent", "topic", "iliopsoas"),
+    ("why does this help", "ExplainIntent", None, None),
+    ("what do I need", "EquipmentIntent", None, None),
+    ("is this safe", "SafetyIntent", None, None),
+    ("I have DVT", "SafetyIntent", None, None),
+    ("I'm pregnant.", "SafetyIntent", None, None),
+    ("delete my data", "ForgetMeIntent", None, None),
+    ("forget me", "ForgetMeIntent", None, None),
+    ("how am I doing?", "ProgressIntent", None, None),
+    ("what routines are there", "ListRoutinesIntent", None, None),
+    ("no music just talk me through it", "StepByStepIntent", None, None),
+])
+def test_custom_intents(matcher: Matcher, phrase: str, intent: str, slot: str | None,
+                        value: str | None) -> None:
+    m = matcher.match(phrase)
+    assert m.intent == intent
+    if slot is None:
+        assert not m.slots
+    else:
+        assert slot_id(m, slot) == value
+
+
+@pytest.mark.parametrize(("phrase", "intent"), [
+    ("next", "AMAZON.NextIntent"), ("skip", "AMAZON.NextIntent"),
+    ("previous", "AMAZON.PreviousIntent"), ("go back", "AMAZON.PreviousIntent"),
+    ("repeat", "AMAZON.RepeatIntent"), ("say that again", "AMAZON.RepeatIntent"),
+    ("pause", "AMAZON.PauseIntent"), ("resume", "AMAZON.ResumeIntent"),
+    ("continue", "AMAZON.ResumeIntent"), ("start over", "AMAZON.StartOverIntent"),
+    ("help", "AMAZON.HelpIntent"), ("Stop!", "AMAZON.StopIntent"),
+    ("cancel", "AMAZON.CancelIntent"), ("yes", "AMAZON.YesIntent"), ("no", "AMAZON.NoIntent"),
+    ("Alexa, go back", "AMAZON.PreviousIntent"), ("go home", "AMAZON.NavigateHomeIntent"),
+])
+def test_built_in_phrases(matcher: Matcher, phrase: str, intent: str) -> None:
+    m = matcher.match(phrase)
+    assert (m.intent, m.sample, dict(m.slots)) == (intent, None, {})
+
+
+@pytest.mark.parametrize("phrase", ["blah blah", "", "   ", "open the pod bay doors", "hello",
+                                    "!!!"])
+def test_anything_else_falls_back(matcher: Matcher, phrase: str) -> None:
+    assert matcher.match(phrase).intent == FALLBACK
+
+
+def test_built_in_phrases_never_shadow_a_custom_sample(matcher: Matcher) -> None:
+    lm = build_model(load_content())["interactionModel"]["languageModel"]
+    samples = {normalize(s) for i in lm["intents"] for s in i["samples"]}
+    phrases = {normalize(p) for ps in BUILT_IN_PHRASES.values() for p in ps}
+    assert not samples & phrases
+
+
+def test_every_sample_matches_its_own_intent(matcher: Matcher) -> None:
+    """Each sample, slots filled with each value's name, comes back as its intent."""
+    lm = build_model(load_content())["interactionModel"]["languageModel"]
+    first = {t["name"]: t["values"][0] for t in lm["types"]}
+    for intent in lm["intents"]:
+        types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            phrase = sample
+            for slot, type_name in types.items():
+                phrase = phrase.replace("{" + slot + "}", first[type_name]["name"]["value"])
+            m = matcher.match(phrase)
+            assert m.intent == intent["name"], (sample, phrase, m)
+            for slot in types:
+                if "{" + slot + "}" in sample:
+                    assert slot_id(m, slot) == first[types[slot]]["id"], (sample, m)
+
+
+def test_every_routine_synonym_resolves(matcher: Matcher) -> None:
+    for routine in load_content().routines.values():
+        for spoken in (routine.name, *routine.synonyms):
+            m = matcher.match(f"start {spoken}")
+            assert (m.intent, slot_id(m, "routine")) == ("StartRoutineIntent", routine.id), spoken
+
+
+def test_matcher_reads_any_model() -> None:
+    model = {"interactionModel": {"languageModel": {
+        "invocationName": "test skill",
+        "intents": [{"name": "ColorIntent", "slots": [{"name": "Color", "type": "COLOR"}],
+                     "samples": ["paint it {Color}"]}],
+        "types": [{"name": "COLOR", "values": [{"id": "R", "name": {"value": "red",
+                                                                   "synonyms": ["crimson"]}}]}],
+    }}}
+    m = Matcher(json.loads(json.dumps(model))).match("Paint it crimson")
+    assert (m.intent, m.slots["Color"].value_id, m.slots["Color"].value_name) == (
+        "ColorIntent", "R", "red")
+
+
+def test_normalize() -> None:
+    assert normalize("Alexa, I have D.V.T.!") == "i have dvt"
+    assert normalize("i have d. v. t.") == "i have dvt"
+    assert normalize("Let’s   do it") == "lets do it"
+    assert normalize("side-lying stretch") == "side lying stretch"
+    assert normalize("a i") == "a i"
+
+
+@settings(max_examples=60)
+@given(st.text(max_size=60))
+def test_match_never_raises(matcher: Matcher, phrase: str) -> None:
+    m = matcher.match(phrase)
+    assert isinstance(m.intent, str) and m.intent
