@@ -1,12 +1,17 @@
-"""Streaming-mode tracks for the handlers, built on first use.
+"""Streaming-mode tracks for the handlers, found or built on first use.
 
-The Lambda dialog path must not import pydub or boto3, so the renderer is only
-constructed when a request actually streams. `url_for` renders a missing track
-(at most one track's synthesis per request) and returns its URL.
+The Lambda dialog path must not import pydub or boto3, so nothing is built until
+a request actually streams. A track is looked up in the track index first (no
+pydub needed, so Lambda can stream tracks rendered ahead of time); only where
+rendering is possible (pydub and ffmpeg present) is a missing track rendered, at
+most one per request. Otherwise `TrackUnavailable` tells the handler to fall
+back to dialog mode.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
 import threading
 from typing import TYPE_CHECKING
 
@@ -14,29 +19,70 @@ from skill.core.preferences import Preferences
 from skill.settings import Settings
 
 if TYPE_CHECKING:
+    from skill.audio.index import TrackIndex
     from skill.audio.render import TrackRenderer
+    from skill.audio.store import TrackStore
+
+
+class TrackUnavailable(RuntimeError):
+    """No stored track and no way to render one here."""
+
+
+def can_render() -> bool:
+    """pydub and ffmpeg are both available (not on Lambda)."""
+    return importlib.util.find_spec("pydub") is not None and shutil.which("ffmpeg") is not None
 
 
 class LazyTracks:
-    """Implements `skill.deps.Tracks` over a `TrackRenderer` built when first needed."""
+    """Implements `skill.deps.Tracks` over the track index and a `TrackRenderer`."""
 
     def __init__(self, settings: Settings, renderer: TrackRenderer | None = None) -> None:
         self.settings = settings
         self._renderer = renderer
+        self._store: TrackStore | None = renderer.store if renderer else None
+        self._index: TrackIndex | None = renderer.index if renderer else None
         self._lock = threading.Lock()
+
+    def _store_and_index(self) -> tuple[TrackStore, TrackIndex]:
+        with self._lock:
+            if self._store is None or self._index is None:
+                from skill.audio.index import TrackIndex, index_name
+                from skill.audio.store import build_store
+                from skill.content import load_content
+
+                self._store = build_store(self.settings)
+                self._index = TrackIndex(self._store,
+                                         index_name(load_content().version, self.settings))
+            return self._store, self._index
 
     @property
     def renderer(self) -> TrackRenderer:
         with self._lock:
             if self._renderer is None:
+                if not can_render():
+                    raise TrackUnavailable("rendering needs pydub and ffmpeg")
                 from skill.audio.render import build_renderer
 
                 self._renderer = build_renderer(self.settings)
+                self._store, self._index = self._renderer.store, self._renderer.index
             return self._renderer
 
     def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
-        return self.renderer.tracks_of(routine_id, prefs)
+        from skill.content import load_content
+        from skill.core.pacing import sides_of
+        from skill.core.plan import steps
 
-    def url_for(self, routine_id: str, step_index: int, side_index: int, prefs: Preferences) -> str:
+        content = load_content()
+        return [(p.index, side) for p in steps(content, content.routines[routine_id])
+                for side in range(len(sides_of(p.technique, prefs)))]
+
+    def url_for(self, routine_id: str, step_index: int, side_index: int,
+                prefs: Preferences) -> str:
+        from skill.audio.index import track_key
+
+        store, index = self._store_and_index()
+        name = index.get(track_key(routine_id, step_index, side_index, prefs))
+        if name is not None:
+            return store.url(name)
         ref = self.renderer.track_for(routine_id, step_index, side_index, prefs)
         return self.renderer.store.url(ref.name)

@@ -25,6 +25,7 @@ from skill.audio.assemble import (
     export_mp3,
     track_name,
 )
+from skill.audio.index import TrackIndex, index_name, track_key
 from skill.audio.media import probe_ms
 from skill.audio.sounds import SOUND_IDS, CueSounds
 from skill.audio.speech import (
@@ -35,7 +36,7 @@ from skill.audio.speech import (
     SpeechChain,
     Synthesizer,
 )
-from skill.audio.store import LOCAL_BASE_URL, LocalStore, S3Store, TrackStore
+from skill.audio.store import TrackStore, build_store
 from skill.core.limits import (
     SSML_AUDIO_BITRATE_KBPS,
     SSML_AUDIO_SAMPLE_RATE_HZ,
@@ -101,8 +102,10 @@ class TrackRenderer:
 
     def __init__(self, content: Content, chain: SpeechChain, store: TrackStore, *,
                  work_dir: Path, sounds: CueSounds | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter,
+                 index: TrackIndex | None = None) -> None:
         self.content, self.chain, self.store = content, chain, store
+        self.index = index
         self.work_dir, self.clock = work_dir, clock
         self.sounds = sounds if sounds is not None else CueSounds()
         self._cue_clips: dict[str, tuple[str, int]] | None = None
@@ -158,6 +161,8 @@ class TrackRenderer:
             self._put(plan.name, audio, STREAM_BITRATE_KBPS, STREAM_SAMPLE_RATE_HZ)
         ref = TrackRef(routine_id, step_index, side_index, plan.name,
                        plan.timeline.duration_ms)
+        if self.index is not None:
+            self.index.record(track_key(routine_id, step_index, side_index, prefs), plan.name)
         return ref, reused
 
     def _put(self, name: str, audio: Any, kbps: int, rate: int) -> None:
@@ -228,23 +233,6 @@ def _synthesizer(settings: Settings, polly_client: Any | None) -> Synthesizer:
     return EspeakSpeech()
 
 
-def _store(settings: Settings, s3_client: Any | None) -> TrackStore:
-    if settings.audio_store == "s3":
-        if not settings.audio_bucket:
-            raise ValueError("HIPCOACH_AUDIO_STORE=s3 needs HIPCOACH_AUDIO_BUCKET")
-        if s3_client is None:
-            import boto3
-            from botocore.config import Config
-
-            # SigV4: presigned URLs signed with SigV2 are refused in newer regions.
-            s3_client = boto3.client("s3", region_name=settings.region,
-                                     config=Config(signature_version="s3v4"))
-        return S3Store(s3_client, settings.audio_bucket, base_url=settings.audio_base_url)
-    if settings.audio_store != "local":
-        raise ValueError(f"HIPCOACH_AUDIO_STORE={settings.audio_store!r}: use 'local' or 's3'")
-    return LocalStore(settings.audio_dir / "tracks", settings.audio_base_url or LOCAL_BASE_URL)
-
-
 def build_renderer(settings: Settings, content: Content | None = None, *,
                    s3_client: Any | None = None, polly_client: Any | None = None,
                    audio_source: Path = AUDIO_SOURCE_DIR) -> TrackRenderer:
@@ -256,5 +244,7 @@ def build_renderer(settings: Settings, content: Content | None = None, *,
     cache = settings.data_dir / "cache"
     chain = SpeechChain(RecordedClips(audio_source), _synthesizer(settings, polly_client),
                         cache / "speech")
-    return TrackRenderer(content, chain, _store(settings, s3_client), work_dir=cache / "render",
-                         sounds=CueSounds(audio_source / "cues"))
+    store = build_store(settings, s3_client)
+    return TrackRenderer(content, chain, store, work_dir=cache / "render",
+                         sounds=CueSounds(audio_source / "cues"),
+                         index=TrackIndex(store, index_name(content.version, settings)))

@@ -13,12 +13,16 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from skill.settings import Settings
+
 NAME_RE = re.compile(r"^[0-9a-f]{16,64}\.mp3$")
+INDEX_RE = re.compile(r"^index-[0-9a-z-]{8,80}\.json$")
+"""Track index files: which stored track plays a (routine, step, side, preferences)."""
 CONTENT_TYPE = "audio/mpeg"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
@@ -58,6 +62,18 @@ class TrackStore(Protocol):
         """The local file, for stores that have one; None otherwise."""
         ...
 
+    def read_index(self, name: str) -> bytes | None:
+        """A track index file's bytes, or None when there is none yet."""
+        ...
+
+    def write_index(self, name: str, data: bytes) -> None: ...
+
+
+def check_index_name(name: str) -> str:
+    if not isinstance(name, str) or not INDEX_RE.fullmatch(name):
+        raise ValueError(f"invalid index name {name!r}")
+    return name
+
 
 class LocalStore:
     """Files in a folder (settings.audio_dir / "tracks"), served by the Flask /audio route."""
@@ -90,6 +106,19 @@ class LocalStore:
     def open_path(self, name: str) -> Path | None:
         path = self._path(name)
         return path if path.is_file() else None
+
+    def read_index(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / check_index_name(name)).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write_index(self, name: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".idx-", suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, self.folder / check_index_name(name))
 
 
 class S3Store:
@@ -131,3 +160,38 @@ class S3Store:
     def open_path(self, name: str) -> Path | None:
         check_name(name)
         return None
+
+    def read_index(self, name: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            obj = self.client.get_object(Bucket=self.bucket,
+                                         Key=f"index/{check_index_name(name)}")
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        data: bytes = obj["Body"].read()
+        return data
+
+    def write_index(self, name: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=f"index/{check_index_name(name)}",
+                               Body=data, ContentType="application/json",
+                               CacheControl="no-cache")
+
+
+def build_store(settings: Settings, s3_client: Any | None = None) -> TrackStore:
+    """The configured store; boto3 is imported only for S3."""
+    if settings.audio_store == "s3":
+        if not settings.audio_bucket:
+            raise ValueError("HIPCOACH_AUDIO_STORE=s3 needs HIPCOACH_AUDIO_BUCKET")
+        if s3_client is None:
+            import boto3
+            from botocore.config import Config
+
+            s3_client = boto3.client("s3", region_name=settings.region,
+                                     config=Config(signature_version="s3v4"))
+        return S3Store(s3_client, settings.audio_bucket, base_url=settings.audio_base_url)
+    if settings.audio_store != "local":
+        raise ValueError(f"HIPCOACH_AUDIO_STORE={settings.audio_store!r}: use 'local' or 's3'")
+    return LocalStore(settings.audio_dir / "tracks", settings.audio_base_url or LOCAL_BASE_URL)

@@ -186,15 +186,14 @@ class PlaybackEventHandler(Handler):
         elif kind == "PlaybackNearlyFinished":
             nxt = move(handler_input, self.deps, pos, +1)
             if nxt is not None:
-                handler_input.response_builder.add_directive(
-                    play_directive(
-                        handler_input,
-                        self.deps,
-                        nxt,
-                        behavior=PlayBehavior.ENQUEUE,
-                        previous=request.token,
-                    )
-                )
+                try:
+                    directive = play_directive(handler_input, self.deps, nxt,
+                                               behavior=PlayBehavior.ENQUEUE,
+                                               previous=request.token)
+                except Exception as exc:  # the queue ends; the next request falls back
+                    self.deps.log.warning("next track unavailable: %s", type(exc).__name__)
+                else:
+                    handler_input.response_builder.add_directive(directive)
         elif kind == "PlaybackFinished":
             self._finished(handler_input, pos)
         elif kind == "PlaybackFailed":

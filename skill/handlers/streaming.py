@@ -31,10 +31,15 @@ def can_stream(handler_input: HandlerInput, deps: Deps, state: UserState) -> boo
 def start_stream(
     handler_input: HandlerInput, deps: Deps, pos: Position, intro: tuple[str, ...]
 ) -> Response:
-    """Speak the intro, then play the routine's first track."""
+    """Speak the intro, then play the track; dialog mode when the track cannot be had."""
     from skill.handlers.audio import play_response
+    from skill.handlers.coaching import coach
 
-    return play_response(handler_input, deps, pos, speech=" ".join(i for i in intro if i))
+    try:
+        return play_response(handler_input, deps, pos, speech=" ".join(i for i in intro if i))
+    except Exception as exc:  # no stored track and no renderer, S3 down, synthesis failed
+        deps.log.warning("streaming unavailable (%s); using dialog mode", type(exc).__name__)
+        return coach(handler_input, deps, pos, intro=tuple(i for i in intro if i))
 
 
 def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:

@@ -1,0 +1,65 @@
+"""Which stored track plays a given (routine, step, side, preferences): the track index.
+
+A track's name is a hash of its measured clips, so finding it normally means
+synthesizing every line first. The index records each rendered track's name, so
+a runtime without ffmpeg (AWS Lambda) can stream tracks rendered ahead of time
+(`hipcoach render`) without pydub, and falls back to dialog mode when a track is
+not in the index. One index file per content version and voice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from typing import Any
+
+from skill.audio.store import TrackStore
+from skill.core.preferences import Preferences
+from skill.settings import Settings
+
+
+def index_name(content_version: str, settings: Settings) -> str:
+    """index-<content version>-<voice hash>.json: a new voice or content, a new index."""
+    voice = settings.polly_voice if settings.speech == "polly" else "espeak"
+    tag = hashlib.sha256(f"{settings.speech}:{voice}".encode()).hexdigest()[:8]
+    return f"index-{content_version}-{tag}.json"
+
+
+def track_key(routine_id: str, step_index: int, side_index: int, prefs: Preferences) -> str:
+    p = prefs.to_dict()
+    return (f"{routine_id}/{step_index}/{side_index}/"
+            f"{p['hold']}-{p['breath']}-{p['detail']}-{p['first_side']}")
+
+
+class TrackIndex:
+    """The index in a store; read once, written back after each recorded track."""
+
+    def __init__(self, store: TrackStore, name: str) -> None:
+        self.store, self.name = store, name
+        self._entries: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, Any]:
+        if self._entries is None:
+            raw = self.store.read_index(self.name)
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                data = {}
+            self._entries = data if isinstance(data, dict) else {}
+        return self._entries
+
+    def get(self, key: str) -> str | None:
+        """The stored track name for `key`, or None."""
+        with self._lock:
+            value = self._load().get(key)
+        return value if isinstance(value, str) else None
+
+    def record(self, key: str, track: str) -> None:
+        with self._lock:
+            entries = self._load()
+            if entries.get(key) == track:
+                return
+            entries[key] = track
+            self.store.write_index(self.name, json.dumps(entries, sort_keys=True).encode())
