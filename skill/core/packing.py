@@ -147,8 +147,11 @@ def segments_of(event: Event, sounds: SoundUrls | None) -> list[Segment]:
     segs: list[Segment] = []
     sound_ms = 0
     if event.sound and sounds and event.sound in sounds:
-        sound_ms = min(sounds[event.sound][1], event.silence_ms)
-        segs.append(Segment("sound", event.sound, sound_ms, event.kind))
+        # SSML cannot overlap a clip with speech, so a cue sound plays only where it fits in
+        # the event's own silence; otherwise it is left out and the timing stays exact.
+        if sounds[event.sound][1] <= event.silence_ms:
+            sound_ms = sounds[event.sound][1]
+            segs.append(Segment("sound", event.sound, sound_ms, event.kind))
     if event.text:
         segs.append(Segment("say", event.text, event.speech_ms, event.kind))
     rest = event.silence_ms - sound_ms
