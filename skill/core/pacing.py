@@ -134,7 +134,8 @@ def _hold(b: _Builder, step: Step, prefs: Preferences, hold_ms: int, ph: Phraser
             line_id, text = ph.pick(name)
             kind = EventKind.BREATHE_IN if breath == "in" else EventKind.BREATHE_OUT
             plan[i] = (kind, line_id, text)
-        elif breath == "out" and reminders and cycle >= guided:
+        elif (breath == "out" and reminders and cycle >= guided
+              and b.timer(reminders[0][1]) <= phases[i][1]):  # only where the words fit
             j, text = reminders.pop(0)
             plan[i] = (EventKind.REMINDER, f"{line_id_of(line_prefix, 'during', j, None)}", text)
     for i, (_, d, breath) in enumerate(phases):
