@@ -12,7 +12,7 @@ chat: bootstrap
 	.venv/bin/hipcoach chat
 
 lint: bootstrap
-	.venv/bin/ruff check skill tests benchmarks scripts
+	.venv/bin/ruff check .
 	.venv/bin/mypy
 
 test: bootstrap lint

@@ -146,12 +146,12 @@ def segments_of(event: Event, sounds: SoundUrls | None) -> list[Segment]:
     """An event as segments; a cue sound's length comes out of the silence after the words."""
     segs: list[Segment] = []
     sound_ms = 0
-    if event.sound and sounds and event.sound in sounds:
-        # SSML cannot overlap a clip with speech, so a cue sound plays only where it fits in
-        # the event's own silence; otherwise it is left out and the timing stays exact.
-        if sounds[event.sound][1] <= event.silence_ms:
-            sound_ms = sounds[event.sound][1]
-            segs.append(Segment("sound", event.sound, sound_ms, event.kind))
+    # SSML cannot overlap a clip with speech, so a cue sound plays only where it fits in
+    # the event's own silence; otherwise it is left out and the timing stays exact.
+    if event.sound and sounds and event.sound in sounds \
+            and sounds[event.sound][1] <= event.silence_ms:
+        sound_ms = sounds[event.sound][1]
+        segs.append(Segment("sound", event.sound, sound_ms, event.kind))
     if event.text:
         segs.append(Segment("say", event.text, event.speech_ms, event.kind))
     rest = event.silence_ms - sound_ms
