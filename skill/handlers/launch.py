@@ -9,8 +9,9 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.handlers.base import Handler
-from skill.handlers.coaching import PENDING, planned_step
+from skill.handlers.coaching import PENDING, advance, planned_step
 from skill.handlers.context import say, session, set_state, state_of
+from skill.handlers.streaming import can_stream
 
 WHAT_YOU_CAN_SAY = "You can say start glute release, list routines, or ask what you need."
 
@@ -33,13 +34,16 @@ class LaunchHandler(Handler):
                 "Say list routines, or start glute release.",
             )
         pos = state.position
+        if pos is not None and planned_step(self.deps, pos) is not None \
+                and not can_stream(handler_input, self.deps, state):
+            pos = advance(self.deps, pos)  # dialog mode resumes after the last delivered turn
         planned = planned_step(self.deps, pos) if pos else None
         if pos is not None and planned is not None:
             name = self.deps.content.routines[pos.routine].name
             session(handler_input)[PENDING] = "resume_offer"
             return say(
                 handler_input,
-                f"Welcome back. Last time you stopped at step {pos.step + 1} of "
+                f"Welcome back. You were about to do step {pos.step + 1} of "
                 f"{name}, {planned.step.title}. Would you like to continue, or "
                 "start something new?",
                 f"Say yes to continue {name}, or name another routine.",

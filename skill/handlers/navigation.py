@@ -41,8 +41,12 @@ def go_next(handler_input: HandlerInput, handler: Handler) -> Response:
     return coach(handler_input, handler.deps, nxt)
 
 
-def pause(handler_input: HandlerInput, handler: Handler) -> Response:
+def pause(handler_input: HandlerInput, handler: Handler, replay: bool = True) -> Response:
+    """Save the place; with `replay`, resuming replays the turn that was interrupted."""
     pos = _position(handler_input, handler)
+    if pos is not None and replay:
+        pos = replace(pos, next_offset=pos.offset, step_done=False)
+        set_state(handler_input, replace(state_of(handler_input), position=pos))
     if pos is None:
         return say(handler_input, "There's nothing to pause. Goodbye for now.", end=True)
     return say(
@@ -177,9 +181,9 @@ class NoHandler(Handler):
             return coach(
                 handler_input,
                 self.deps,
-                replace(pos, offset=0, step_done=False),
+                replace(pos, offset=0, step_done=False, prefs={}),  # paced with the new prefs
                 intro=("Okay. Let's go through this step again, more gently.",),
             )
         if pending == "continue" and pos is not None:
-            return pause(handler_input, self)
+            return pause(handler_input, self, replay=False)  # the turn was heard
         return say(handler_input, "Okay. Goodbye for now.", end=True)

@@ -43,10 +43,19 @@ def start_stream(
 
 
 def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:
-    """Continue a saved routine: the saved track and offset on audio devices, else dialog."""
-    from skill.handlers.coaching import coach
-    from skill.handlers.context import state_of
+    """Continue a saved routine: the saved track and offset on audio devices; in dialog
+    mode the turn after the last one delivered (a pause set it to replay its own turn)."""
+    from skill.handlers.coaching import advance, coach
+    from skill.handlers.context import say, set_state, state_of
 
-    if can_stream(handler_input, deps, state_of(handler_input)):
+    state = state_of(handler_input)
+    if can_stream(handler_input, deps, state):
         return start_stream(handler_input, deps, pos, ("Picking up where you left off.",))
-    return coach(handler_input, deps, pos, intro=("Picking up where you left off.",))
+    nxt = advance(deps, pos)
+    if nxt is None:
+        from dataclasses import replace
+
+        set_state(handler_input, replace(state, position=None))
+        return say(handler_input, "You had finished that routine. Would you like another one?",
+                   "Say list routines, or stop.")
+    return coach(handler_input, deps, nxt, intro=("Picking up where you left off.",))

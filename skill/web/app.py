@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
     skill_app = skill or SkillApp(settings)
     checks = list(default_verifiers(settings) if verifiers is None else verifiers)
     app = Flask("hipcoach")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BODY_BYTES
+    # No MAX_CONTENT_LENGTH: Werkzeug would silently cut a chunked body at the limit.
+    # The view reads one byte past the limit instead, so an oversized body is a 413.
 
     @app.get("/health")
     def health() -> tuple[Response, int]:
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
         length = request.content_length
         if length is not None and length > MAX_REQUEST_BODY_BYTES:
             return jsonify({"error": "too large"}), 413
-        body = request.get_data(cache=False)
+        body = request.stream.read(MAX_REQUEST_BODY_BYTES + 1)
         if len(body) > MAX_REQUEST_BODY_BYTES:  # chunked bodies have no Content-Length
             return jsonify({"error": "too large"}), 413
         if not (request.mimetype or "").endswith("json"):
