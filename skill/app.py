@@ -19,7 +19,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from skill.adapters.progressive import DirectiveApiSender, NullSender, ProgressiveSender
+from skill.adapters.progressive_target import LazySender, NullSender, ProgressiveSender
 from skill.content import load_content
 from skill.deps import Deps, Tracks
 from skill.handlers.errors import ApologyHandler
@@ -82,7 +82,7 @@ class SkillApp:
         self.settings = settings or Settings.from_env()
         if deps is None:
             if sender is None:
-                sender = DirectiveApiSender() if self.settings.progressive else NullSender()
+                sender = LazySender() if self.settings.progressive else NullSender()
             deps = Deps(
                 content=load_content(),
                 settings=self.settings,

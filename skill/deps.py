@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from skill.adapters.progressive import NullSender, ProgressiveSender
+from skill.adapters.progressive_target import NullSender, ProgressiveSender
 from skill.content.model import Content
 from skill.core.packing import SoundUrls
 from skill.core.preferences import Preferences

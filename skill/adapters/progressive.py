@@ -34,14 +34,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Final
 from urllib.parse import urlsplit
 
 import requests
 from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model.intent_request import IntentRequest
-from ask_sdk_model.launch_request import LaunchRequest
 from ask_sdk_model.services.api_client import ApiClient
 from ask_sdk_model.services.api_client_request import ApiClientRequest
 from ask_sdk_model.services.api_client_response import ApiClientResponse
@@ -51,6 +48,13 @@ from ask_sdk_model.services.directive.header import Header
 from ask_sdk_model.services.directive.send_directive_request import SendDirectiveRequest
 from ask_sdk_model.services.directive.speak_directive import SpeakDirective
 from ask_sdk_model.services.service_exception import ServiceException
+
+from skill.adapters.progressive_target import (
+    NullSender,
+    ProgressiveSender,
+    ProgressiveTarget,
+    target_from_envelope,
+)
 
 __all__ = [
     "DEFAULT_BUDGET_S",
@@ -93,36 +97,6 @@ _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 _in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT_CALLS)
 _serializer = DefaultSerializer()
 _module_logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ProgressiveTarget:
-    """Where and as whom to send: all three values come from the incoming request."""
-
-    api_endpoint: str  # context.System.apiEndpoint (regional; never a constant)
-    # repr=False: the token is a bearer credential and must never reach a log line.
-    api_access_token: str = field(repr=False)
-    request_id: str  # request.requestId
-
-
-class ProgressiveSender(Protocol):
-    """Sends progressive responses; injected so tests and disabled modes can swap it."""
-
-    def send(self, target: ProgressiveTarget, speeches: Sequence[str]) -> int:
-        """Send in order; stop at the first failure or when the budget is spent.
-
-        Returns how many were delivered (always a prefix of ``speeches``).
-        """
-        ...
-
-
-class NullSender:
-    """Progressive responses disabled: delivers nothing, so everything goes in the final
-    response."""
-
-    def send(self, target: ProgressiveTarget, speeches: Sequence[str]) -> int:
-        """Deliver nothing."""
-        return 0
 
 
 class _SendFailed(Exception):
@@ -343,29 +317,3 @@ def _cause(api_client: _TimedApiClient, exc: BaseException) -> str:
     if isinstance(exc, ServiceException) and exc.status_code:
         return f"{type(exc).__name__} {exc.status_code}"
     return type(exc).__name__
-
-
-def target_from_envelope(request_envelope: Any) -> ProgressiveTarget | None:
-    """The target for this request, or None when progressive responses are not allowed.
-
-    Alexa accepts them only while answering a LaunchRequest or IntentRequest (never
-    AudioPlayer, PlaybackController, SessionEnded ... requests), and only with the request's
-    ``apiAccessToken`` at its regional ``apiEndpoint``.
-    """
-    request = getattr(request_envelope, "request", None)
-    if not isinstance(request, LaunchRequest | IntentRequest):
-        return None
-    system = getattr(getattr(request_envelope, "context", None), "system", None)
-    endpoint = getattr(system, "api_endpoint", None)
-    token = getattr(system, "api_access_token", None)
-    request_id = getattr(request, "request_id", None)
-    if not (
-        isinstance(endpoint, str)
-        and endpoint
-        and isinstance(token, str)
-        and token
-        and isinstance(request_id, str)
-        and request_id
-    ):
-        return None
-    return ProgressiveTarget(api_endpoint=endpoint, api_access_token=token, request_id=request_id)

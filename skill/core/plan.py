@@ -6,6 +6,7 @@ step's timeline, so "Step 2: ..." is worded and timed the same everywhere.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from skill.content.model import Content, Routine, Side, Step, Technique
@@ -61,11 +62,26 @@ def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs
                 timer=timer)
 
 
+_DURATIONS: dict[int, dict[tuple[str, Preferences, int], int]] = {}
+"""id(content) -> cached routine durations; dropped when that content object dies."""
+
+
 def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
                         seed: int = 0) -> int:
-    """How long the whole routine takes at these preferences."""
-    return sum(step_timeline(content, p, prefs, seed).duration_ms
-               for p in steps(content, routine))
+    """How long the whole routine takes at these preferences.
+
+    Pacing every step costs a few milliseconds and a StartRoutine turn says the
+    length before pacing step 1 again, so results are cached per content object.
+    """
+    cache = _DURATIONS.get(id(content))
+    if cache is None:
+        cache = _DURATIONS[id(content)] = {}
+        weakref.finalize(content, _DURATIONS.pop, id(content), None)
+    key = (routine.id, prefs, seed)
+    if key not in cache:
+        cache[key] = sum(step_timeline(content, p, prefs, seed).duration_ms
+                         for p in steps(content, routine))
+    return cache[key]
 
 
 def format_clock(ms: int) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from skill.core.limits import MAX_BREAK_MS
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def escape(words: str) -> str:
+    """XML-escape text content (xml.sax.saxutils would import urllib.request: +35 ms cold)."""
+    return words.translate(_TEXT)
 
 
 def text(words: str) -> str:
@@ -25,7 +31,7 @@ def silence(ms: int, max_break_ms: int = MAX_BREAK_MS) -> str:
 
 def audio(url: str) -> str:
     """An <audio> clip; the URL is attribute-escaped."""
-    return f"<audio src={quoteattr(url)}/>"
+    return f'<audio src="{url.translate(_ATTR)}"/>'
 
 
 def speak(body: str) -> str:

@@ -96,7 +96,7 @@ def play_response(
     set_state(handler_input, replace(state_of(handler_input), position=pos))
     rb = handler_input.response_builder
     if speech:
-        from xml.sax.saxutils import escape
+        from skill.core.ssml import escape
 
         rb.speak(escape(speech))
     rb.add_directive(play_directive(handler_input, deps, pos))

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.adapters.progressive import target_from_envelope
+from skill.adapters.progressive_target import target_from_envelope
 from skill.core.limits import ALEXA
 from skill.core.packing import pack_turn
 from skill.core.plan import PlannedStep, step_timeline, steps
@@ -125,7 +125,7 @@ def coach(
         set_state(handler_input, replace(state, position=new_pos, history=history))
         session(handler_input)[PENDING] = "continue"
         reprompt = f"{asked} {phrase(deps, 'reprompt', seed)}"
-    from xml.sax.saxutils import escape
+    from skill.core.ssml import escape
 
     rb = handler_input.response_builder.speak(final.body).ask(escape(reprompt))
     rb.set_should_end_session(False)

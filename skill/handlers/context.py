@@ -88,7 +88,7 @@ def say(
 
     Plain text is escaped for SSML unless `ssml_body` says it already is SSML.
     """
-    from xml.sax.saxutils import escape
+    from skill.core.ssml import escape
 
     body = speech if ssml_body else escape(speech)
     rb = handler_input.response_builder.speak(body)
