@@ -229,6 +229,16 @@ def strip_tree(root: Path) -> None:
             path.unlink()
 
 
+def runtime_python(python_version: str) -> str | None:
+    """A working `python3.X` of exactly that version (pyenv shims may exist but fail)."""
+    interpreter = shutil.which(f"python{python_version}")
+    if interpreter is None:
+        return None
+    probe = subprocess.run([interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                           capture_output=True, text=True, check=False)
+    return interpreter if probe.returncode == 0 and probe.stdout.strip() == python_version else None
+
+
 def compile_bytecode(root: Path, python_version: str) -> bool:
     """Precompile with the runtime's own Python when this machine has it.
 
@@ -237,7 +247,7 @@ def compile_bytecode(root: Path, python_version: str) -> bool:
     fixed 1980 timestamps would invalidate timestamp-based .pyc files. Bytecode is
     version-specific: with no `python3.12` here the package ships without it.
     """
-    interpreter = shutil.which(f"python{python_version}")
+    interpreter = runtime_python(python_version)
     if interpreter is None:
         print(f"note: no python{python_version} here; the package has no precompiled "
               "bytecode (cold starts compile it)", file=sys.stderr)
@@ -332,6 +342,7 @@ def build(
     pyproject: Path = ROOT / "pyproject.toml",
     package_source: Path = ROOT / PACKAGE,
     install: Installer = run_command,
+    precompile: bool = True,
 ) -> BuildResult:
     """Build the package folder, and the zip unless ``out`` is None."""
     dependencies = runtime_dependencies(pyproject)
@@ -346,7 +357,8 @@ def build(
     copy_package(package_source, build_dir / PACKAGE)
     strip_tree(build_dir)
     check_contents(build_dir)
-    compile_bytecode(build_dir, python_version)
+    if precompile:
+        compile_bytecode(build_dir, python_version)
     count, unzipped = folder_stats(build_dir)
     if unzipped > LAMBDA_MAX_UNZIPPED:
         raise BuildError(

@@ -488,7 +488,7 @@ def test_build_with_a_fake_pip(tmp_path: Path) -> None:
 
     out = tmp_path / "dist" / "package.zip"
     result = bl.build(tmp_path / "build", out, "3.12", ["manylinux2014_aarch64"],
-                      install=fake_pip)
+                      install=fake_pip, precompile=False)
     assert len(commands) == 1 and commands[0][-len(bl.runtime_dependencies()):] == \
         bl.runtime_dependencies()
     with zipfile.ZipFile(out) as archive:
@@ -567,3 +567,23 @@ print(json.dumps({{"answers": answers, "importable": absent}}))
     for answer in report["answers"]:
         assert answer["response"]["outputSpeech"]["ssml"].startswith("<speak>")
         assert "went wrong" not in answer["response"]["outputSpeech"]["ssml"]
+
+
+def test_bytecode_is_precompiled_when_the_runtime_python_is_here(tmp_path: Path) -> None:
+    """With the runtime's Python present the package ships .pyc files that stay valid
+    under the zip's fixed timestamps (unchecked-hash), so cold starts skip compiling."""
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if bl.runtime_python(version) is None:
+        pytest.skip(f"no working python{version} on PATH")
+
+    def fake_pip(command: Sequence[str]) -> None:
+        target = Path(command[command.index("--target") + 1])
+        _fake_dist(target, "PyYAML", {"yaml/__init__.py": "X = 1\n"})
+
+    out = tmp_path / "package.zip"
+    bl.build(tmp_path / "build", out, version, ["manylinux2014_x86_64"], install=fake_pip)
+    with zipfile.ZipFile(out) as archive:
+        pycs = [n for n in archive.namelist() if n.endswith(".pyc")]
+        header = archive.read(next(n for n in pycs if n.startswith("skill/__pycache__/app.")))
+    assert any(n.startswith("yaml/__pycache__/") for n in pycs)
+    assert int.from_bytes(header[4:8], "little") == 0b01, "hash-based, unchecked"
