@@ -42,6 +42,23 @@ APOLOGY_ENVELOPE: dict[str, Any] = {
 """What a request we cannot even parse gets: a valid Alexa response, never a crash."""
 
 
+SPEAKING_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
+"""Request types whose responses may speak; every other type gets an empty response."""
+
+
+def _fallback(event: Any) -> dict[str, Any]:
+    """A spoken apology where speech is allowed, else a quiet empty response.
+
+    Unknown request types (a new Alexa feature) and AudioPlayer events that fail to
+    parse must not get speech: Alexa rejects speech in those responses.
+    """
+    request = event.get("request") if isinstance(event, dict) else None
+    kind = request.get("type") if isinstance(request, dict) else None
+    if isinstance(kind, str) and kind in SPEAKING_REQUESTS:
+        return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
+    return {"version": "1.0", "response": {}}
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -113,14 +130,14 @@ class SkillApp:
             envelope = self.serializer.deserialize(json.dumps(event), RequestEnvelope)
             if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
                 raise ValueError("not a request envelope")
-        except Exception as exc:  # malformed input: a spoken apology, the reason logged
+        except Exception as exc:  # malformed input: the reason logged, never a crash
             log.warning("malformed request envelope: %s", type(exc).__name__)
-            return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
+            return _fallback(event)
         try:
             response = self.skill.invoke(request_envelope=envelope, context=context)
         except Exception as exc:  # skill id mismatch, or a failure outside the handlers
             log.error("request rejected: %s", type(exc).__name__, exc_info=exc)
-            return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
+            return _fallback(event)
         result = self.serializer.serialize(response)
         assert isinstance(result, dict)
         return result

@@ -11,7 +11,15 @@ from ask_sdk_model import Response
 from skill.content.model import Side
 from skill.core.preferences import Detail, Preferences
 from skill.handlers.base import Handler
-from skill.handlers.context import DELETED, say, set_state, slot, state_of
+from skill.handlers.context import (
+    DELETED,
+    UNAVAILABLE,
+    say,
+    set_state,
+    slot,
+    state_known,
+    state_of,
+)
 from skill.state import UserState
 
 SETTINGS: dict[str, tuple[str, object]] = {
@@ -46,6 +54,9 @@ class PreferenceHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         setting, _ = slot(handler_input, "setting")
         state = state_of(handler_input)
+        if not state_known(handler_input):  # a change now would overwrite unseen settings
+            return say(handler_input, "Sorry, I can't save settings right now. Please try "
+                       "again in a minute.", "What would you like to do?")
         if setting not in SETTINGS:
             return say(
                 handler_input,
@@ -67,6 +78,8 @@ class ProgressHandler(Handler):
         return bool(is_intent_name("ProgressIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        if not state_known(handler_input):
+            return say(handler_input, UNAVAILABLE, "What would you like to do?")
         h = state_of(handler_input).history
         if h.sessions == 0:
             return say(

@@ -272,6 +272,18 @@ class StreamIntentHandler(Handler):
             and streaming_position(handler_input, self.deps) is not None
         )
 
+    def _play(self, handler_input: HandlerInput, pos: Position) -> Response:
+        """Play `pos`; when its track cannot be had, coach that step in dialog mode."""
+        try:
+            return play_response(handler_input, self.deps, pos)
+        except Exception as exc:  # no stored track, renderer or speech service down
+            from skill.handlers.coaching import coach
+
+            self.deps.log.warning("streaming unavailable (%s); using dialog mode",
+                                  type(exc).__name__)
+            dialog = replace(pos, offset=0, next_offset=0, step_done=False, track_offset_ms=0)
+            return coach(handler_input, self.deps, dialog)
+
     def handle(self, handler_input: HandlerInput) -> Response:
         pos = streaming_position(handler_input, self.deps)
         assert pos is not None
@@ -284,19 +296,19 @@ class StreamIntentHandler(Handler):
             response: Response = rb.response
             return response  # PlaybackStopped follows and saves the offset
         if name == "AMAZON.ResumeIntent":
-            return play_response(handler_input, self.deps, pos)
+            return self._play(handler_input, pos)
         if name == "AMAZON.NextIntent":
             nxt = move(handler_input, self.deps, pos, +1)
             if nxt is None:
                 return say(handler_input, "That was the last part of the routine.", end=True)
-            return play_response(handler_input, self.deps, nxt)
+            return self._play(handler_input, nxt)
         if name == "AMAZON.PreviousIntent":
             prev = move(handler_input, self.deps, pos, -1) or replace(pos, track_offset_ms=0)
-            return play_response(handler_input, self.deps, prev)
+            return self._play(handler_input, prev)
         if name == "AMAZON.StartOverIntent":
             first = replace(pos, step=0, side=0, track_offset_ms=0, prefs={})
-            return play_response(handler_input, self.deps, first)
-        return play_response(handler_input, self.deps, replace(pos, track_offset_ms=0))
+            return self._play(handler_input, first)
+        return self._play(handler_input, replace(pos, track_offset_ms=0))
 
 
 class LoopShuffleHandler(Handler):

@@ -21,6 +21,15 @@ def state_of(handler_input: HandlerInput) -> UserState:
     return state if isinstance(state, UserState) else UserState()
 
 
+UNAVAILABLE = ("Sorry, I can't reach your saved progress right now, so I can't tell where "
+               "you were. Please try again in a minute.")
+
+
+def state_known(handler_input: HandlerInput) -> bool:
+    """False when the saved state could not be read: say so rather than guess from defaults."""
+    return bool(handler_input.attributes_manager.request_attributes.get(STATE_OK, True))
+
+
 def set_state(handler_input: HandlerInput, state: UserState) -> None:
     """Replace the user's state; the SaveState interceptor persists it."""
     handler_input.attributes_manager.request_attributes[STATE] = state

@@ -11,7 +11,14 @@ from ask_sdk_model import Response
 
 from skill.handlers.base import Handler
 from skill.handlers.coaching import PENDING, advance, coach, planned_step
-from skill.handlers.context import say, session, set_state, state_of
+from skill.handlers.context import (
+    UNAVAILABLE,
+    say,
+    session,
+    set_state,
+    state_known,
+    state_of,
+)
 from skill.handlers.streaming import resume
 from skill.state import Position
 
@@ -19,6 +26,13 @@ NOT_IN_ROUTINE = (
     "You're not in a routine right now. Say list routines to hear them, or start glute release."
 )
 NOT_IN_ROUTINE_REPROMPT = "Which routine would you like to start?"
+
+
+def not_in_routine(handler_input: HandlerInput) -> Response:
+    """No routine in progress, or none we can see because the saved state is unreadable."""
+    if not state_known(handler_input):
+        return say(handler_input, UNAVAILABLE, NOT_IN_ROUTINE_REPROMPT)
+    return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
 
 
 def _position(handler_input: HandlerInput, handler: Handler) -> Position | None:
@@ -29,7 +43,7 @@ def _position(handler_input: HandlerInput, handler: Handler) -> Position | None:
 def go_next(handler_input: HandlerInput, handler: Handler) -> Response:
     pos = _position(handler_input, handler)
     if pos is None:
-        return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
+        return not_in_routine(handler_input)
     nxt = advance(handler.deps, pos)
     if nxt is None:  # finished already (the last turn said so); nothing is lost
         set_state(handler_input, replace(state_of(handler_input), position=None))
@@ -72,7 +86,7 @@ class PreviousHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         pos = _position(handler_input, self)
         if pos is None:
-            return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
+            return not_in_routine(handler_input)
         if pos.offset == 0 and pos.step > 0:
             return coach(
                 handler_input, self.deps, Position(pos.routine, pos.step - 1, seed=pos.seed)
@@ -91,7 +105,7 @@ class RepeatHandler(Handler):
         last = session(handler_input).get("last_speech")
         if isinstance(last, str) and last:
             return say(handler_input, last, "What would you like to do?")
-        return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
+        return not_in_routine(handler_input)
 
 
 class StartOverHandler(Handler):
@@ -101,7 +115,7 @@ class StartOverHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         pos = _position(handler_input, self)
         if pos is None:
-            return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
+            return not_in_routine(handler_input)
         return coach(
             handler_input,
             self.deps,
@@ -125,7 +139,7 @@ class ResumeHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         pos = _position(handler_input, self)
         if pos is None:
-            return say(handler_input, NOT_IN_ROUTINE, NOT_IN_ROUTINE_REPROMPT)
+            return not_in_routine(handler_input)
         return resume(handler_input, self.deps, pos)
 
 

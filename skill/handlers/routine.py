@@ -34,7 +34,8 @@ def equipment_sentence(content: Content, routine: Routine) -> str:
 def routine_choices(content: Content, heard: str | None = None) -> str:
     """The choices, briefly, when a routine was not named or not recognised."""
     names = spoken_list([r.name for r in content.routines.values()], "or")
-    lead = f"I don't know a routine called {heard}. " if heard else ""
+    lead = f"I don't know a routine called {heard}. " if heard and len(heard) <= 60 else (
+        "I don't know that routine. " if heard else "")
     return f"{lead}You can choose {names}. Which would you like?"
 
 

@@ -39,6 +39,11 @@ def default_verifiers(settings: Settings) -> list[AbstractVerifier]:
     return verifiers
 
 
+def _reject_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON; Python's parser accepts them unless told not to."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def _bad_request() -> tuple[Response, int]:
     return jsonify({"error": "bad request"}), 400
 
@@ -69,8 +74,8 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
             log.info("rejected: content type %r", request.mimetype)
             return _bad_request()
         try:
-            envelope: Any = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            envelope: Any = json.loads(body, parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting, NaN
             log.info("rejected: body is not JSON")
             return _bad_request()
         if not isinstance(envelope, dict):
