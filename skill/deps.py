@@ -41,6 +41,21 @@ class Deps:
     tracks: Tracks | None = None
     """None: streaming mode is off and every device gets dialog mode."""
     sounds: SoundUrls | None = None
-    """Cue clips for SSML <audio> in dialog mode (HTTPS only), or None."""
+    """Cue clips for SSML <audio> in dialog mode; None asks the tracks (HTTPS only)."""
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("hipcoach"))
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def cue_sounds(self) -> SoundUrls | None:
+        """The cue clips for this turn; a failure only means no chimes, logged once."""
+        if self.sounds is not None:
+            return self.sounds
+        source = getattr(self.tracks, "cue_sounds", None)
+        if source is None or self.extra.get("sounds_failed"):
+            return None
+        try:
+            found: SoundUrls | None = source()
+        except Exception as exc:  # store or renderer unavailable: speak without chimes
+            self.extra["sounds_failed"] = True
+            self.log.warning("cue sounds unavailable: %s", type(exc).__name__)
+            return None
+        return found

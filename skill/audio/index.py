@@ -63,3 +63,18 @@ class TrackIndex:
                 return
             entries[key] = track
             self.store.write_index(self.name, json.dumps(entries, sort_keys=True).encode())
+
+    def cues(self) -> dict[str, tuple[str, int]]:
+        """Cue clips for SSML <audio>: sound id -> (stored name, length in ms)."""
+        with self._lock:
+            entries = dict(self._load())
+        found: dict[str, tuple[str, int]] = {}
+        for key, value in entries.items():
+            if key.startswith("cue/") and isinstance(value, str) and "|" in value:
+                name, ms = value.split("|", 1)
+                if ms.isdigit():
+                    found[key[4:]] = (name, int(ms))
+        return found
+
+    def record_cue(self, sound_id: str, name: str, ms: int) -> None:
+        self.record(f"cue/{sound_id}", f"{name}|{ms}")

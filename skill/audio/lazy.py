@@ -42,6 +42,7 @@ class LazyTracks:
         self._store: TrackStore | None = renderer.store if renderer else None
         self._index: TrackIndex | None = renderer.index if renderer else None
         self._lock = threading.Lock()
+        self._sounds: dict[str, tuple[str, int]] | None = None
 
     def _store_and_index(self) -> tuple[TrackStore, TrackIndex]:
         with self._lock:
@@ -86,3 +87,19 @@ class LazyTracks:
             return store.url(name)
         ref = self.renderer.track_for(routine_id, step_index, side_index, prefs)
         return self.renderer.store.url(ref.name)
+
+    def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
+        """Cue clips for dialog-mode SSML: sound id -> (URL, ms), or None without HTTPS.
+
+        Alexa fetches <audio> only over HTTPS, so plain-http local URLs get no sounds.
+        Clips come from the index (rendered ahead), else are rendered here if possible.
+        """
+        if not (self.settings.audio_base_url or "").startswith("https://"):
+            return None
+        if self._sounds is None:
+            store, index = self._store_and_index()
+            found = index.cues()
+            if not found and can_render():
+                found = self.renderer.render_cue_clips()
+            self._sounds = {sid: (store.url(name), ms) for sid, (name, ms) in found.items()}
+        return self._sounds or None

@@ -217,6 +217,8 @@ class TrackRenderer:
                 if not self.store.exists(name):
                     self.store.put(name, out)
                 result[sound_id] = (name, probe_ms(out))
+                if self.index is not None:
+                    self.index.record_cue(sound_id, name, result[sound_id][1])
         self._cue_clips = result
         return result
 

@@ -39,6 +39,7 @@ def render_command(routine_ids: tuple[str, ...], hold: str, breath: str, detail:
 
         for routine_id in ids:
             total.add(renderer.render_routine(routine_id, prefs, progress=advance))
+    cues = renderer.render_cue_clips()  # dialog mode's <audio> chimes, indexed for Lambda
     where = (f"s3://{settings.audio_bucket}" if settings.audio_store == "s3"
              else str(settings.audio_dir / "tracks"))
     speed = total.audio_seconds / total.seconds_taken if total.seconds_taken > 0 else 0.0
@@ -50,3 +51,4 @@ def render_command(routine_ids: tuple[str, ...], hold: str, breath: str, detail:
     click.echo(f"clips from recordings: {total.from_recordings}")
     click.echo(f"clips synthesized: {total.synthesized}")
     click.echo(f"tracks reused: {total.tracks_reused}")
+    click.echo(f"cue clips: {len(cues)}")

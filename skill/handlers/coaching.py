@@ -82,12 +82,13 @@ def coach(
         else phrase(deps, "next_question", seed)
     )
     cues = deps.content.cues
+    sounds = deps.cue_sounds()
     target = (
         target_from_envelope(handler_input.request_envelope) if deps.settings.progressive else None
     )
     profile = ALEXA if target is not None else ALEXA.without_progressive()
     turn = pack_turn(
-        events, cues, seed, question=question, intro=intro, profile=profile, sounds=deps.sounds
+        events, cues, seed, question=question, intro=intro, profile=profile, sounds=sounds
     )
     delivered = 0
     if target is not None and turn.progressive:
@@ -103,7 +104,7 @@ def coach(
             question=question,
             intro=intro if delivered == 0 else (),
             profile=ALEXA.without_progressive(),
-            sounds=deps.sounds,
+            sounds=sounds,
         )
         final, used, complete, asked = (
             rest.final,

@@ -1,0 +1,73 @@
+"""Dialog mode's cue chimes: rendered clips in SSML <audio>, only over HTTPS, within limits."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from skill.app import SkillApp
+from skill.audio import lazy
+from skill.audio.lazy import LazyTracks
+from skill.core.limits import MAX_AUDIO_TAGS, SSML_AUDIO_BITRATE_KBPS, SSML_AUDIO_SAMPLE_RATE_HZ
+from skill.settings import Settings
+from tests.support.alexa import Device, speech
+
+pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
+                                reason="cue clips are encoded with ffmpeg")
+AUDIO_SRC = re.compile(r'<audio src="([^"]+)"/>')
+
+
+def _settings(tmp_path: Path, base: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", progressive=False, streaming=True, verify=False,
+                    audio_base_url=base)
+
+
+def test_dialog_turns_carry_cue_chimes_over_https(
+        tmp_path: Path, make_app: Callable[..., SkillApp]) -> None:
+    settings = _settings(tmp_path, "https://audio.example")
+    app = make_app(settings=settings)
+    device = Device(audio_player=False)  # dialog mode
+    device.receive(app.handle(device.launch()))
+
+    ssml = speech(device.receive(app.handle(device.start("glute-release"))))
+
+    sources = AUDIO_SRC.findall(ssml)
+    assert 0 < len(sources) <= MAX_AUDIO_TAGS
+    for url in set(sources):
+        assert url.startswith("https://audio.example/audio/")
+        clip = settings.audio_dir / "tracks" / url.rsplit("/", 1)[1]
+        probe = json.loads(subprocess.run(
+            ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(clip)],
+            capture_output=True, text=True, check=True).stdout)["streams"][0]
+        assert probe["codec_name"] == "mp3"
+        assert int(probe["sample_rate"]) == SSML_AUDIO_SAMPLE_RATE_HZ
+        assert int(probe["bit_rate"]) == SSML_AUDIO_BITRATE_KBPS * 1000
+
+
+def test_plain_http_audio_gets_no_chimes(tmp_path: Path,
+                                         make_app: Callable[..., SkillApp]) -> None:
+    app = make_app(settings=_settings(tmp_path, "http://127.0.0.1:5000"))
+    device = Device()
+    device.receive(app.handle(device.launch()))
+
+    ssml = speech(device.receive(app.handle(device.start("glute-release"))))
+
+    assert "<audio" not in ssml and "buttock" in ssml
+
+
+def test_chimes_rendered_ahead_are_found_where_nothing_can_render(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings(tmp_path, "https://audio.example")
+    rendered = LazyTracks(settings).cue_sounds()  # renders and indexes the clips
+    assert rendered is not None and set(rendered) >= {"breathe_in", "release"}
+    monkeypatch.setattr(lazy, "can_render", lambda: False)
+
+    assert LazyTracks(settings).cue_sounds() == rendered  # a fresh Lambda: index only
+    empty = _settings(tmp_path / "other", "https://audio.example")
+    assert LazyTracks(empty).cue_sounds() is None  # nothing rendered, nothing to play
