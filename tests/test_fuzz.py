@@ -727,9 +727,13 @@ def test_web_endpoint_rejects_invalid_json_or_answers_validly(
     [None, "text/plain", "application/xml", "application/x-www-form-urlencoded",
      "multipart/form-data; boundary=x", "text/json-ish", ""],
 )
-def test_web_endpoint_rejects_wrong_content_type(web: FlaskClient, content_type: str | None
-                                                 ) -> None:
-    status, _ = _post(web, _body(Device().launch()), content_type=content_type)
+def test_web_endpoint_judges_the_body_not_the_content_type(
+        web: FlaskClient, content_type: str | None) -> None:
+    """A JSON envelope is answered whatever its label; a label never makes junk valid."""
+    status, payload = _post(web, _body(Device().launch()), content_type=content_type)
+    assert status == 200
+    assert_valid(payload, json.loads(_body(Device().launch())))
+    status, _ = _post(web, b"request=LaunchRequest", content_type=content_type)
     assert status == 400
 
 
