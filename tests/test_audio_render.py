@@ -230,7 +230,8 @@ def test_cli_renders_and_reports_then_reuses(tmp_path: Path) -> None:
     assert int(first["clips synthesized"]) > 10
     assert float(first["audio seconds"]) > 100
     assert "seconds taken" in first and "clips from recordings" in first
-    assert len(list((tmp_path / "audio" / "tracks").glob("*.mp3"))) == 4
+    assert first["cue clips"] == "4"  # dialog mode's chimes, rendered alongside
+    assert len(list((tmp_path / "audio" / "tracks").glob("*.mp3"))) == 4 + 4
     second = _run([ROUTINE, "--hold", "short"], tmp_path)
     assert second["clips synthesized"] == "0" and second["tracks reused"] == "4"
     assert second["clips from cache"] == str(int(first["clips from cache"])

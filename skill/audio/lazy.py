@@ -70,12 +70,10 @@ class LazyTracks:
 
     def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
         from skill.content import load_content
-        from skill.core.pacing import sides_of
-        from skill.core.plan import steps
+        from skill.core.plan import track_order
 
         content = load_content()
-        return [(p.index, side) for p in steps(content, content.routines[routine_id])
-                for side in range(len(sides_of(p.technique, prefs)))]
+        return track_order(content, content.routines[routine_id], prefs)
 
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str:

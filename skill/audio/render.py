@@ -43,8 +43,7 @@ from skill.core.limits import (
     STREAM_BITRATE_KBPS,
     STREAM_SAMPLE_RATE_HZ,
 )
-from skill.core.pacing import sides_of
-from skill.core.plan import side_timeline, steps
+from skill.core.plan import side_timeline, steps, track_order
 from skill.core.preferences import Preferences
 from skill.core.timeline import Timeline, estimate_speech_ms
 
@@ -112,9 +111,7 @@ class TrackRenderer:
 
     def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
         """(step_index, side_index) of every track, in play order."""
-        routine = self.content.routines[routine_id]
-        return [(p.index, side) for p in steps(self.content, routine)
-                for side in range(len(sides_of(p.technique, prefs)))]
+        return track_order(self.content, self.content.routines[routine_id], prefs)
 
     def _plan(self, routine_id: str, step_index: int, side_index: int,
               prefs: Preferences) -> _Plan:

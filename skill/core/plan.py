@@ -30,6 +30,13 @@ def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
     return tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
 
 
+def track_order(content: Content, routine: Routine,
+                prefs: Preferences) -> list[tuple[int, int]]:
+    """(step index, side index) of every streaming track, in play order."""
+    return [(p.index, side) for p in steps(content, routine)
+            for side in range(len(sides_of(p.technique, prefs)))]
+
+
 def step_intro(content: Content, planned: PlannedStep, seed: int) -> tuple[str, str]:
     """(line id, "Step 2: the big buttock muscle.") in one of its phrasings.
 

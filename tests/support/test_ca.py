@@ -53,6 +53,37 @@ class Issued:
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
 
+def _builder(common_name: str, key: rsa.RSAPrivateKey, issuer: Issued | None,
+             not_before: datetime, not_after: datetime, *, ca: bool) -> x509.CertificateBuilder:
+    """The parts a CA and a leaf share: names, validity, basic constraints, key usage."""
+    subject = _name(common_name)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.cert.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=not ca,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+
+
 def make_ca(
     common_name: str,
     key: rsa.RSAPrivateKey,
@@ -62,32 +93,7 @@ def make_ca(
     not_after: datetime = NOW + timedelta(days=3650),
 ) -> Issued:
     """A root CA (``issuer=None``, self-signed) or an intermediate signed by ``issuer``."""
-    subject = _name(common_name)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.cert.subject if issuer else subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
+    builder = _builder(common_name, key, issuer, not_before, not_after, ca=True)
     signing_key = key
     if issuer is not None:
         builder = builder.add_extension(
@@ -112,31 +118,8 @@ def make_leaf(
 
     ``issuer=None`` makes it self-signed; ``eku=None`` omits the EKU extension.
     """
-    subject = _name(common_name)
     builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.cert.subject if issuer else subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        _builder(common_name, key, issuer, not_before, not_after, ca=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 (issuer.key if issuer else key).public_key()
