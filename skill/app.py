@@ -47,16 +47,17 @@ SPEAKING_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
 
 
 def _fallback(event: Any) -> dict[str, Any]:
-    """A spoken apology where speech is allowed, else a quiet empty response.
+    """A quiet empty response for a request type that may not speak, else an apology.
 
     Unknown request types (a new Alexa feature) and AudioPlayer events that fail to
-    parse must not get speech: Alexa rejects speech in those responses.
+    parse must not get speech: Alexa rejects speech in those responses. An envelope
+    with no request type at all gets the spoken apology.
     """
     request = event.get("request") if isinstance(event, dict) else None
     kind = request.get("type") if isinstance(request, dict) else None
-    if isinstance(kind, str) and kind in SPEAKING_REQUESTS:
-        return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
-    return {"version": "1.0", "response": {}}
+    if isinstance(kind, str) and kind not in SPEAKING_REQUESTS:
+        return {"version": "1.0", "response": {}}
+    return json.loads(json.dumps(APOLOGY_ENVELOPE))  # type: ignore[no-any-return]
 
 
 def utc_now() -> datetime:

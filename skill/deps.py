@@ -56,6 +56,8 @@ class Deps:
             found: SoundUrls | None = source()
         except Exception as exc:  # store or renderer unavailable: speak without chimes
             self.extra["sounds_failed"] = True
-            self.log.warning("cue sounds unavailable: %s", type(exc).__name__)
+            # INFO, not WARNING: only the chimes are lost, and a store that is down is
+            # already reported by whatever else needed it (streaming, rendering).
+            self.log.info("cue sounds unavailable: %s", type(exc).__name__)
             return None
         return found

@@ -14,6 +14,7 @@ import click
 from skill.console.directives import DirectiveInbox
 from skill.console.envelopes import DEFAULT_SKILL_ID, EnvelopeFactory
 from skill.console.matcher import Matcher
+from skill.console.player_sim import SimPlayer, TrackLengths
 from skill.console.render import Player, Screen
 from skill.console.session import ChatSession
 from skill.console.speech import Espeak, Silent, Speaker
@@ -53,12 +54,14 @@ def _transport(url: str | None) -> Transport:
                    "http://127.0.0.1:5000/alexa) instead of the skill in this process. The "
                    "server must run with --no-verify: the console cannot sign requests. It must "
                    "also reach this machine's loopback for progressive responses.")
-@click.option("--fast", is_flag=True, help="Show pauses without waiting them out.")
+@click.option("--fast", is_flag=True,
+              help="Show pauses (and simulated tracks) without waiting them out.")
 @click.option("--speak", is_flag=True, help="Speak each sentence with espeak-ng.")
 @click.option("--user-id", default="amzn1.ask.account.console-user", show_default=True,
               help="The userId in every request; change it to be a new user.")
 @click.option("--audio-player", is_flag=True,
-              help="Pretend to be a device with AudioPlayer (hands-free streaming mode).")
+              help="Pretend to be a device with AudioPlayer (hands-free streaming mode): "
+                   "tracks the skill plays are simulated and the playback events sent.")
 @click.option("--no-launch", is_flag=True,
               help="Do not open with a LaunchRequest; the first line is a one-shot request.")
 def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_player: bool,
@@ -71,20 +74,32 @@ def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_p
     Silences in the answer count down at real length unless --fast.
     "exit" ends the session, an empty line is silence, Ctrl-D quits.
 
+    With --audio-player the console plays the skill's tracks on a simulated
+    player and sends its events (PlaybackStarted, NearlyFinished, Finished,
+    Stopped) as a device would. Piped or with --fast the whole queue plays
+    before the next line; on a terminal one track plays at a time: say pause,
+    next, previous or resume, "press next" for a device button, or press enter
+    to keep listening.
+
     Works with a pipe: printf 'start glute release\\nnext\\nstop\\n' | hipcoach chat --fast
     """
     interactive = sys.stdin.isatty()
     screen = Screen()
     speaker: Speaker = Espeak.find(lambda msg: click.echo(msg, err=True)) if speak else Silent()
     transport = _transport(url)
+    content = load_content()
+    player = Player(screen, speaker, fast=fast)
+    audio = SimPlayer(screen, TrackLengths.find(content), fast=fast,
+                      clock=player.clock) if audio_player else None
     with DirectiveInbox() as inbox:
         factory = EnvelopeFactory(api_endpoint=inbox.url, api_access_token=inbox.token,
                                   user_id=user_id, audio_player=audio_player,
                                   application_id=Settings.from_env().skill_id or DEFAULT_SKILL_ID)
         session = ChatSession(transport=transport,
-                              matcher=Matcher(build_model(load_content(), factory.locale)),
-                              factory=factory, player=Player(screen, speaker, fast=fast),
-                              inbox=inbox, echo=not interactive)
+                              matcher=Matcher(build_model(content, factory.locale)),
+                              factory=factory, player=player, inbox=inbox,
+                              echo=not interactive, audio=audio,
+                              playthrough=fast or not interactive)
         try:
             session.run(_lines(interactive), launch=not no_launch)
         except KeyboardInterrupt:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from skill.console.matcher import IntentMatch, SlotFill
 
@@ -50,6 +50,14 @@ def slot_json(fill: SlotFill | None, name: str, authority: str) -> JsonDict:
                  "slotValue": {"type": "Simple", "value": fill.spoken,
                                "resolutions": resolutions}})
     return slot
+
+
+class DevicePlayer(Protocol):
+    """The device's audio player as envelopes see it (`player_sim.SimPlayer` or `PlayerState`)."""
+
+    def to_json(self) -> JsonDict: ...
+
+    def absorb(self, directives: list[JsonDict]) -> None: ...
 
 
 @dataclass
@@ -104,7 +112,8 @@ class EnvelopeFactory:
     session_id: str | None = None
     """The open session, or None when no session is open."""
     attributes: JsonDict = field(default_factory=dict)
-    player: PlayerState = field(default_factory=PlayerState)
+    player: DevicePlayer = field(default_factory=PlayerState)
+    """What context.AudioPlayer reports; follows the AudioPlayer directives of each response."""
     _new: bool = True
 
     @property
@@ -134,6 +143,17 @@ class EnvelopeFactory:
         self.drop_session()
         return envelope
 
+    def playback(self, request: JsonDict, audio: JsonDict | None = None) -> JsonDict:
+        """An AudioPlayer.* or PlaybackController.* request: no session, as Alexa sends them.
+
+        `audio` is context.AudioPlayer when the event happened (default: the player now).
+        """
+        return self._envelope(request, session=False, audio=audio)
+
+    def controller(self, command: str) -> JsonDict:
+        """A button on the device: PlaybackController.<Play|Pause|Next|Previous>CommandIssued."""
+        return self.playback({"type": f"PlaybackController.{command}CommandIssued"})
+
     def absorb(self, response_envelope: Mapping[str, Any]) -> None:
         """Carry the skill's answer into the next request (attributes, session, player)."""
         response = response_envelope.get("response") or {}
@@ -150,8 +170,9 @@ class EnvelopeFactory:
         self.session_id = None
         self.attributes = {}
 
-    def _envelope(self, request: JsonDict) -> JsonDict:
-        if self.session_id is None:
+    def _envelope(self, request: JsonDict, session: bool = True,
+                  audio: JsonDict | None = None) -> JsonDict:
+        if session and self.session_id is None:
             self.session_id = f"amzn1.echo-api.session.{self.ids()}"
             self.attributes = {}
             self._new = True
@@ -166,9 +187,11 @@ class EnvelopeFactory:
             "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
             "apiEndpoint": self.api_endpoint, "apiAccessToken": self.api_access_token}}
         if self.audio_player:
-            context["AudioPlayer"] = self.player.to_json()
-        session = {"new": self._new, "sessionId": self.session_id,
-                   "application": dict(application), "attributes": dict(self.attributes),
-                   "user": dict(user)}
+            context["AudioPlayer"] = dict(audio) if audio is not None else self.player.to_json()
+        if not session:
+            return {"version": "1.0", "context": context, "request": request}
+        opened = {"new": self._new, "sessionId": self.session_id,
+                  "application": dict(application), "attributes": dict(self.attributes),
+                  "user": dict(user)}
         self._new = False
-        return {"version": "1.0", "session": session, "context": context, "request": request}
+        return {"version": "1.0", "session": opened, "context": context, "request": request}

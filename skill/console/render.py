@@ -178,14 +178,24 @@ class Player:
         self.screen.status("")
         self.screen.line(f"  … {_fmt(seconds)} s", dim=True)
 
-    def _wait(self, seconds: float, show: bool) -> None:
+    def listen(self, ms: int) -> None:
+        """A track playing: "  ♪ 1:23 left" ticking on a terminal; instant with --fast."""
+        if self.fast or ms <= 0:
+            return
+        self._wait(ms / 1000, show=self.screen.live,
+                   shown=lambda left: f"  ♪ {clock_text(left * 1000)} left")
+        if self.screen.live:
+            self.screen.status("")
+
+    def _wait(self, seconds: float, show: bool,
+              shown: Callable[[int], str] = lambda left: f"  … {left} s") -> None:
         if not show:
             self.sleep(seconds)
             self.waited_s += seconds
             return
         deadline = self.clock() + seconds
         while (left := deadline - self.clock()) > 1e-6:
-            self.screen.status(f"  … {math.ceil(left - 1e-6)} s")
+            self.screen.status(shown(math.ceil(left - 1e-6)))
             step = left - math.floor(left - 1e-6)  # to the next whole second left
             self.sleep(step)
             self.waited_s += step
@@ -195,7 +205,8 @@ def _fmt(seconds: float) -> str:
     return f"{seconds:.0f}" if seconds >= 10 or seconds == int(seconds) else f"{seconds:.1f}"
 
 
-def _clock(ms: int) -> str:
+def clock_text(ms: int) -> str:
+    """65_000 -> "1:05"."""
     return f"{ms // 60000}:{ms // 1000 % 60:02d}"
 
 
@@ -206,7 +217,7 @@ def describe_directive(d: Mapping[str, Any]) -> str:
         stream = d.get("audioItem", {}).get("stream", {})
         behavior = d.get("playBehavior", "")
         return (f"▶ would play {stream.get('url')} from "
-                f"{_clock(int(stream.get('offsetInMilliseconds', 0)))} ({behavior}, "
+                f"{clock_text(int(stream.get('offsetInMilliseconds', 0)))} ({behavior}, "
                 f"token {stream.get('token')})")
     if kind == "AudioPlayer.Stop":
         return "■ would stop playback"
@@ -237,8 +248,12 @@ def describe_request(envelope: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def play_response(player: Player, envelope: Mapping[str, Any]) -> None:
-    """The final response: speech, card, directives, reprompt, and whether the mic stays open."""
+def play_response(player: Player, envelope: Mapping[str, Any], audio_player: bool = False) -> None:
+    """The final response: speech, card, directives, reprompt, and whether the mic stays open.
+
+    With `audio_player` (a simulated player carries them out) AudioPlayer directives
+    are left to that player to show.
+    """
     response = envelope.get("response") or {}
     speech = speech_ssml(response.get("outputSpeech"))
     if speech is not None:
@@ -249,7 +264,8 @@ def play_response(player: Player, envelope: Mapping[str, Any]) -> None:
         player.screen.line(f"[card] {card.get('title', '')}: {' '.join(str(body).split())}",
                            dim=True)
     for directive in response.get("directives") or []:
-        player.screen.line(describe_directive(directive))
+        if not (audio_player and str(directive.get("type", "")).startswith("AudioPlayer.")):
+            player.screen.line(describe_directive(directive))
     reprompt = speech_ssml((response.get("reprompt") or {}).get("outputSpeech"))
     if reprompt is not None:
         said = " ".join(s.text for s in parse_ssml(reprompt) if isinstance(s, Say))
