@@ -9,12 +9,11 @@ min 95 is above max 90``, so a content editor can fix it without reading code.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
-
-import yaml
 
 from skill.content.model import (
     Content,
@@ -33,8 +32,13 @@ from skill.content.model import (
 )
 
 CONTENT_DIR = Path(__file__).parent
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it: parsing is a large part of a cold start."""
+COMPILED = "compiled.json"
+"""The YAML files parsed to JSON, stamped with the hash of the YAML they came from.
+
+Importing PyYAML and parsing costs tens of milliseconds of a cold Lambda start;
+`json` is already loaded. The YAML stays the source of truth: the compiled copy is
+used only while its stamp matches the YAML bytes (`python -m skill.content.compile`
+rewrites it, and a test fails when it is stale)."""
 FILES = ("techniques.yaml", "routines.yaml", "knowledge.yaml", "cues.yaml")
 KINDS = ("self", "partner")
 
@@ -267,24 +271,52 @@ def from_mappings(docs: Mapping[str, Any], version: str = "dev") -> Content:
                    cues=Cues(phrasings), version=version)
 
 
-def from_files(folder: Path) -> Content:
-    """Read the four YAML files of `folder`; the version is a hash of their bytes."""
-    docs: dict[str, Any] = {}
+def read_sources(folder: Path) -> tuple[dict[str, bytes], str]:
+    """The four YAML files' bytes and their version: a hash of names and bytes."""
+    raws: dict[str, bytes] = {}
     digest = hashlib.sha256()
     for name in FILES:
-        path = folder / name
         try:
-            raw = path.read_bytes()
+            raws[name] = (folder / name).read_bytes()
         except OSError as exc:
             raise ContentError(name, "(file)", f"cannot be read: {exc.strerror}") from exc
-        digest.update(name.encode() + b"\0" + raw)
+        digest.update(name.encode() + b"\0" + raws[name])
+    return raws, digest.hexdigest()[:12]
+
+
+def parse_yaml(raws: dict[str, bytes]) -> dict[str, Any]:
+    """Parse YAML sources (libyaml's safe loader when PyYAML has it)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    docs: dict[str, Any] = {}
+    for name, raw in raws.items():
         try:
-            docs[name] = yaml.load(raw, Loader=_YAML_LOADER)
+            docs[name] = yaml.load(raw, Loader=loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else "(parse)"
             raise ContentError(name, where, f"is not valid YAML: {exc}") from exc
-    return from_mappings(docs, version=digest.hexdigest()[:12])
+    return docs
+
+
+def _compiled(folder: Path, version: str) -> dict[str, Any] | None:
+    """The compiled copy's documents when it matches `version`, else None."""
+    try:
+        data = json.loads((folder / COMPILED).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != version:
+        return None
+    docs = data.get("docs")
+    return docs if isinstance(docs, dict) else None
+
+
+def from_files(folder: Path) -> Content:
+    """Read the content of `folder`: the compiled copy if current, else the YAML."""
+    raws, version = read_sources(folder)
+    docs = _compiled(folder, version)
+    return from_mappings(docs if docs is not None else parse_yaml(raws), version=version)
 
 
 @lru_cache(maxsize=1)
