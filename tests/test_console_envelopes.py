@@ -126,3 +126,25 @@ def test_timestamp_is_utc_whole_seconds() -> None:
     assert timestamp(NOW) == "2026-11-29T12:00:05Z"
 
 
+
+
+def test_playback_requests_carry_no_session(matcher: Matcher) -> None:
+    f = factory(audio_player=True)
+    opened = f.launch()
+    f.absorb({"sessionAttributes": {"a": 1}, "response": {"shouldEndSession": False}})
+    snapshot = {"playerActivity": "STOPPED", "token": "t1", "offsetInMilliseconds": 42}
+    event = f.playback({"type": "AudioPlayer.PlaybackStopped", "token": "t1",
+                        "offsetInMilliseconds": 42}, snapshot)
+    assert "session" not in event
+    assert event["context"]["AudioPlayer"] == snapshot
+    model = deserialize(event)
+    assert model.session is None
+    assert (model.request.token, model.request.offset_in_milliseconds) == ("t1", 42)
+    button = f.controller("Next")
+    assert "session" not in button
+    assert deserialize(button).request.object_type == "PlaybackController.NextCommandIssued"
+    # the open session is untouched by them
+    after = f.intent(matcher.match("help"))
+    assert after["session"]["sessionId"] == opened["session"]["sessionId"]
+    assert after["session"]["new"] is False
+    assert after["session"]["attributes"] == {"a": 1}

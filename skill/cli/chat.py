@@ -78,8 +78,8 @@ def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_p
     player and sends its events (PlaybackStarted, NearlyFinished, Finished,
     Stopped) as a device would. Piped or with --fast the whole queue plays
     before the next line; on a terminal one track plays at a time: say pause,
-    next, previous or resume, "press next" for a device button, or press enter
-    to keep listening.
+    next, previous or resume, "press next" for a device button, press enter
+    to keep listening, or Ctrl-C while a track plays to get the prompt back.
 
     Works with a pipe: printf 'start glute release\\nnext\\nstop\\n' | hipcoach chat --fast
     """

@@ -16,7 +16,8 @@ out and the device's events sent without a session; tracks play on the injected
 clock. With `playthrough` the whole queue plays before the next line is read;
 without it one track plays at a time: a line said meanwhile goes to the skill
 with context.AudioPlayer (the track, its offset, PLAYING), an empty line keeps
-listening. "press play|pause|next|previous" is a button on the device.
+listening (Ctrl-C while it plays: back to the prompt). "press
+play|pause|next|previous" is a button on the device.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from skill.core.limits import MAX_PROGRESSIVE
 MAX_EVENTS = 50
 """Playback events in a row before the console suspects a loop (e.g. Play answering Started)."""
 BUTTONS = {"play": "Play", "pause": "Pause", "next": "Next", "previous": "Previous"}
-LISTEN_HINT = "  (say pause, next, previous, resume, or press enter to keep listening)"
+LISTEN_HINT = "(say pause, next, previous, resume, or press enter to keep listening)"
 
 
 class Inbox(Protocol):
@@ -196,7 +197,7 @@ class ChatSession:
             if self.playthrough:
                 self._listen(whole=True)
             else:
-                self._note(LISTEN_HINT.strip())
+                self._note(LISTEN_HINT)
         self.player.screen.line("")
 
     def _listen(self, whole: bool = False) -> None:
@@ -204,7 +205,13 @@ class ChatSession:
         audio = self.audio
         while audio is not None and audio.playing:
             track = audio.current
-            self.player.listen(audio.remaining_ms() or 0)
+            try:
+                self.player.listen(audio.remaining_ms() or 0)
+            except KeyboardInterrupt:
+                if whole:
+                    raise
+                self.player.screen.line("")
+                return  # Ctrl-C: back to the prompt; the track plays on
             audio.run_out()
             self._drain(audio.event("PlaybackNearlyFinished"))
             if audio.current is not track or not audio.playing:
