@@ -219,8 +219,8 @@ class SimPlayer:
                 self._stop()
             elif kind == "AudioPlayer.ClearQueue":
                 self.queued = None
-                if d.get("clearBehavior") == "CLEAR_ALL":
-                    self._stop()
+                if d.get("clearBehavior") == "CLEAR_ALL" and self.playing:
+                    self._stopped(show=True)
                 self.screen.line(f"  ■ queue cleared ({d.get('clearBehavior')})", dim=True)
 
     def run_out(self) -> None:

@@ -25,9 +25,31 @@ class PlannedStep:
     step: Step
 
 
+_CACHES: dict[int, dict[tuple[object, ...], object]] = {}
+"""id(content) -> memoized results of pure functions of that content; dropped with it."""
+CACHE_LIMIT = 512
+"""Entries kept per content object before the cache starts over (bounded memory)."""
+
+
+def _memo(content: Content) -> dict[tuple[object, ...], object]:
+    cache = _CACHES.get(id(content))
+    if cache is None:
+        cache = _CACHES[id(content)] = {}
+        weakref.finalize(content, _CACHES.pop, id(content), None)
+    elif len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
 def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
-    """The routine's steps in order."""
-    return tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
+    """The routine's steps in order (memoized per content object)."""
+    cache = _memo(content)
+    key = ("steps", routine.id)
+    found = cache.get(key)
+    if not isinstance(found, tuple):
+        found = cache[key] = tuple(PlannedStep(i, t, s)
+                                   for i, (t, s) in enumerate(content.steps_of(routine)))
+    return found
 
 
 def track_order(content: Content, routine: Routine,
@@ -69,26 +91,31 @@ def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs
                 timer=timer)
 
 
-_DURATIONS: dict[int, dict[tuple[str, Preferences, int], int]] = {}
-"""id(content) -> cached routine durations; dropped when that content object dies."""
+def cached_step_timeline(content: Content, planned: PlannedStep, prefs: Preferences,
+                         seed: int) -> Timeline:
+    """`step_timeline` with the estimate, memoized: pacing is pure, timelines immutable.
+
+    Next within a step, repeat, and users who share preferences and seed (a new
+    user's seed is 0) get the same timeline without pacing it again.
+    """
+    cache = _memo(content)
+    key = ("timeline", id(planned.technique), planned.step.id, planned.index, prefs, seed)
+    found = cache.get(key)
+    if not isinstance(found, Timeline):
+        found = cache[key] = step_timeline(content, planned, prefs, seed)
+    return found
 
 
 def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
                         seed: int = 0) -> int:
-    """How long the whole routine takes at these preferences.
-
-    Pacing every step costs a few milliseconds and a StartRoutine turn says the
-    length before pacing step 1 again, so results are cached per content object.
-    """
-    cache = _DURATIONS.get(id(content))
-    if cache is None:
-        cache = _DURATIONS[id(content)] = {}
-        weakref.finalize(content, _DURATIONS.pop, id(content), None)
-    key = (routine.id, prefs, seed)
-    if key not in cache:
-        cache[key] = sum(step_timeline(content, p, prefs, seed).duration_ms
-                         for p in steps(content, routine))
-    return cache[key]
+    """How long the whole routine takes at these preferences (memoized)."""
+    cache = _memo(content)
+    key = ("duration", routine.id, prefs, seed)
+    found = cache.get(key)
+    if not isinstance(found, int):
+        found = cache[key] = sum(cached_step_timeline(content, p, prefs, seed).duration_ms
+                                 for p in steps(content, routine))
+    return found
 
 
 def format_clock(ms: int) -> str:

@@ -16,7 +16,7 @@ from ask_sdk_model import Response
 from skill.adapters.progressive_target import target_from_envelope
 from skill.core.limits import ALEXA
 from skill.core.packing import pack_turn
-from skill.core.plan import PlannedStep, step_timeline, steps
+from skill.core.plan import PlannedStep, cached_step_timeline, steps
 from skill.core.preferences import Preferences
 from skill.core.timeline import Timeline
 from skill.core.variation import Phraser, stable_int
@@ -45,7 +45,7 @@ def timeline_for(deps: Deps, state: UserState, pos: Position) -> tuple[Timeline,
     planned = planned_step(deps, pos)
     assert planned is not None
     prefs = Preferences.from_dict(pos.prefs) if pos.prefs else state.effective_prefs(pos.routine)
-    return step_timeline(deps.content, planned, prefs, pos.seed), prefs
+    return cached_step_timeline(deps.content, planned, prefs, pos.seed), prefs
 
 
 def phrase(deps: Deps, name: str, seed: int, **fields: object) -> str:
