@@ -175,6 +175,9 @@ class PlaybackEventHandler(Handler):
         if routine not in self.deps.content.routines or self.deps.tracks is None:
             return _empty(handler_input)
         pos = replace(state.position, routine=routine, step=step, side=side)
+        if (step, side) not in _tracks(self.deps, handler_input, pos):
+            self.deps.log.info("playback event for a track that does not exist: %s", kind)
+            return _empty(handler_input)  # a stale or forged token: change nothing
         if kind == "PlaybackStarted":
             set_state(handler_input, replace(state, position=replace(pos, track_offset_ms=0)))
         elif kind == "PlaybackStopped":
