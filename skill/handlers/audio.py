@@ -22,7 +22,7 @@ from ask_sdk_model.interfaces.audioplayer import (
     Stream,
 )
 
-from skill.core.plan import side_timeline
+from skill.core.plan import side_timeline, track_order
 from skill.core.preferences import Preferences
 from skill.deps import Deps
 from skill.handlers.base import Handler
@@ -175,7 +175,9 @@ class PlaybackEventHandler(Handler):
         if routine not in self.deps.content.routines or self.deps.tracks is None:
             return _empty(handler_input)
         pos = replace(state.position, routine=routine, step=step, side=side)
-        if (step, side) not in _tracks(self.deps, handler_input, pos):
+        routine_obj = self.deps.content.routines[routine]
+        if (step, side) not in track_order(self.deps.content, routine_obj,
+                                           _prefs(handler_input, pos)):
             self.deps.log.info("playback event for a track that does not exist: %s", kind)
             return _empty(handler_input)  # a stale or forged token: change nothing
         if kind == "PlaybackStarted":
