@@ -14,147 +14,25 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import (
-    AudioItem,
-    AudioItemMetadata,
     PlayBehavior,
-    PlayDirective,
     StopDirective,
-    Stream,
 )
 
 from skill.core.plan import side_timeline, track_order
-from skill.core.preferences import Preferences
 from skill.deps import Deps
 from skill.handlers.base import Handler
 from skill.handlers.coaching import planned_step
 from skill.handlers.context import say, set_state, state_of
+from skill.handlers.playback import (
+    empty,
+    move,
+    parse_token,
+    play_directive,
+    play_response,
+    prefs_of,
+    streaming_position,
+)
 from skill.state import Position
-
-TOKEN_PREFIX = "hc1"
-
-
-def token_of(deps: Deps, pos: Position) -> str:
-    """routine, step, side and content version: enough to find the track again."""
-    return f"{TOKEN_PREFIX}:{pos.routine}:{pos.step}:{pos.side}:{deps.content.version}"
-
-
-def parse_token(token: Any) -> tuple[str, int, int] | None:
-    if not isinstance(token, str):
-        return None
-    parts = token.split(":")
-    if len(parts) != 5 or parts[0] != TOKEN_PREFIX:
-        return None
-    try:
-        return parts[1], int(parts[2]), int(parts[3])
-    except ValueError:
-        return None
-
-
-def _prefs(handler_input: HandlerInput, pos: Position) -> Preferences:
-    if pos.prefs:
-        return Preferences.from_dict(pos.prefs)
-    return state_of(handler_input).effective_prefs(pos.routine)
-
-
-def _tracks(deps: Deps, handler_input: HandlerInput, pos: Position) -> list[tuple[int, int]]:
-    assert deps.tracks is not None
-    return deps.tracks.tracks_of(pos.routine, _prefs(handler_input, pos))
-
-
-def play_directive(
-    handler_input: HandlerInput,
-    deps: Deps,
-    pos: Position,
-    *,
-    behavior: PlayBehavior = PlayBehavior.REPLACE_ALL,
-    previous: str | None = None,
-) -> PlayDirective:
-    assert deps.tracks is not None
-    prefs = _prefs(handler_input, pos)
-    url = deps.tracks.url_for(pos.routine, pos.step, pos.side, prefs)
-    routine = deps.content.routines[pos.routine]
-    return PlayDirective(
-        play_behavior=behavior,
-        audio_item=AudioItem(
-            stream=Stream(
-                token=token_of(deps, pos),
-                url=url,
-                offset_in_milliseconds=pos.track_offset_ms,
-                expected_previous_token=previous,
-            ),
-            metadata=AudioItemMetadata(title=routine.name, subtitle=f"Step {pos.step + 1}"),
-        ),
-    )
-
-
-def play_response(
-    handler_input: HandlerInput, deps: Deps, pos: Position, speech: str = ""
-) -> Response:
-    """Play the track at `pos` from its saved offset (REPLACE_ALL); speech only if allowed."""
-    prefs = _prefs(handler_input, pos)
-    pos = replace(pos, prefs=prefs.to_dict())
-    set_state(handler_input, replace(state_of(handler_input), position=pos))
-    rb = handler_input.response_builder
-    if speech:
-        from skill.core.ssml import escape
-
-        rb.speak(escape(speech))
-    rb.add_directive(play_directive(handler_input, deps, pos))
-    rb.set_should_end_session(True)
-    response: Response = rb.response
-    return response
-
-
-def move(handler_input: HandlerInput, deps: Deps, pos: Position, delta: int) -> Position | None:
-    """The position `delta` tracks away (sides then steps), or None past either end."""
-    order = _tracks(deps, handler_input, pos)
-    try:
-        i = order.index((pos.step, pos.side))
-    except ValueError:
-        i = 0
-    j = i + delta
-    if not 0 <= j < len(order):
-        return None
-    step, side = order[j]
-    # the same step keeps the preferences it started with; a new step takes the current ones
-    prefs = pos.prefs if step == pos.step and pos.prefs else (
-        state_of(handler_input).effective_prefs(pos.routine).to_dict())
-    return replace(
-        pos,
-        step=step,
-        side=side,
-        track_offset_ms=0,
-        offset=0,
-        next_offset=0,
-        step_done=False,
-        prefs=prefs,
-    )
-
-
-def _empty(handler_input: HandlerInput) -> Response:
-    response: Response = handler_input.response_builder.response
-    return response
-
-
-def audio_context(handler_input: HandlerInput) -> tuple[str, Any] | None:
-    """(playerActivity, token) when the device's player holds one of our tracks."""
-    player = getattr(handler_input.request_envelope.context, "audio_player", None)
-    token = getattr(player, "token", None)
-    if player is None or parse_token(token) is None:
-        return None
-    activity = getattr(getattr(player, "player_activity", None), "value", None)
-    return str(activity), token
-
-
-def streaming_position(handler_input: HandlerInput, deps: Deps) -> Position | None:
-    """Our position when this device is in a hands-free routine (playing or paused)."""
-    state = state_of(handler_input)
-    ctx = audio_context(handler_input)
-    if deps.tracks is None or state.dialog_only or ctx is None or state.position is None:
-        return None
-    if ctx[0] not in {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}:
-        return None
-    return state.position
 
 
 class PlaybackEventHandler(Handler):
@@ -170,16 +48,16 @@ class PlaybackEventHandler(Handler):
         parsed = parse_token(getattr(request, "token", None))
         state = state_of(handler_input)
         if parsed is None or state.position is None:
-            return _empty(handler_input)
+            return empty(handler_input)
         routine, step, side = parsed
         if routine not in self.deps.content.routines or self.deps.tracks is None:
-            return _empty(handler_input)
+            return empty(handler_input)
         pos = replace(state.position, routine=routine, step=step, side=side)
         routine_obj = self.deps.content.routines[routine]
         if (step, side) not in track_order(self.deps.content, routine_obj,
-                                           _prefs(handler_input, pos)):
+                                           prefs_of(handler_input, pos)):
             self.deps.log.info("playback event for a track that does not exist: %s", kind)
-            return _empty(handler_input)  # a stale or forged token: change nothing
+            return empty(handler_input)  # a stale or forged token: change nothing
         if kind == "PlaybackStarted":
             set_state(handler_input, replace(state, position=replace(pos, track_offset_ms=0)))
         elif kind == "PlaybackStopped":
@@ -208,7 +86,7 @@ class PlaybackEventHandler(Handler):
                 getattr(error, "value", error),
             )
             set_state(handler_input, replace(state, position=pos, dialog_only=True))
-        return _empty(handler_input)
+        return empty(handler_input)
 
     def _finished(self, handler_input: HandlerInput, pos: Position) -> None:
         state = state_of(handler_input)
@@ -217,7 +95,7 @@ class PlaybackEventHandler(Handler):
         planned = planned_step(self.deps, pos)
         if planned is not None:  # count the minutes the finished track played
             played = side_timeline(self.deps.content, planned, pos.side,
-                                   _prefs(handler_input, pos), 0).duration_ms
+                                   prefs_of(handler_input, pos), 0).duration_ms
             history = replace(history, seconds=history.seconds + played // 1000)
         if nxt is None:  # the routine is complete
             done = history.completed.get(pos.routine, 0) + 1
@@ -237,10 +115,10 @@ class PlaybackControllerHandler(Handler):
         kind = str(request.object_type).split(".", 1)[1]
         pos = state_of(handler_input).position
         if pos is None or self.deps.tracks is None:
-            return _empty(handler_input)
+            return empty(handler_input)
         if kind == "PauseCommandIssued":
             handler_input.response_builder.add_directive(StopDirective())
-            return _empty(handler_input)
+            return empty(handler_input)
         target = {
             "NextCommandIssued": move(handler_input, self.deps, pos, +1),
             "PreviousCommandIssued": move(handler_input, self.deps, pos, -1)
@@ -248,12 +126,12 @@ class PlaybackControllerHandler(Handler):
             "PlayCommandIssued": pos,
         }.get(kind)
         if target is None:
-            return _empty(handler_input)
+            return empty(handler_input)
         set_state(handler_input, replace(state_of(handler_input), position=target))
         handler_input.response_builder.add_directive(
             play_directive(handler_input, self.deps, target)
         )
-        return _empty(handler_input)
+        return empty(handler_input)
 
 
 STREAM_INTENTS = (
@@ -349,7 +227,7 @@ class ExceptionEncounteredHandler(Handler):
             "device reported an exception: %s",
             getattr(getattr(error, "object_type", None), "value", None),
         )
-        return _empty(handler_input)
+        return empty(handler_input)
 
 
 def build_audio_handlers(deps: Deps) -> list[Handler]:

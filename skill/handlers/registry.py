@@ -5,19 +5,14 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.deps import Deps
-from skill.handlers import account, care, launch, navigation, routine, session_flow
+from skill.handlers import account, audio, care, launch, navigation, routine, session_flow
 
 
 def build_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """Handlers in dispatch order."""
-    try:
-        from skill.handlers import audio
-
-        audio_handlers = audio.build_audio_handlers(deps)
-    except ImportError:  # pragma: no cover - streaming mode not installed
-        audio_handlers = []
     return [
-        *audio_handlers,  # AudioPlayer events and intents while a track is current
+        # AudioPlayer events, and intents while a track is current, come first
+        *audio.build_audio_handlers(deps),
         launch.LaunchHandler(deps),
         routine.StartRoutineHandler(deps),
         routine.ListRoutinesHandler(deps),

@@ -32,8 +32,8 @@ def start_stream(
     handler_input: HandlerInput, deps: Deps, pos: Position, intro: tuple[str, ...]
 ) -> Response:
     """Speak the intro, then play the track; dialog mode when the track cannot be had."""
-    from skill.handlers.audio import play_response
     from skill.handlers.coaching import coach
+    from skill.handlers.playback import play_response
 
     try:
         return play_response(handler_input, deps, pos, speech=" ".join(i for i in intro if i))
