@@ -13,14 +13,13 @@ import json
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from skill.content.model import (
     Content,
     Cues,
     Equipment,
     GuideRef,
-    HoldRange,
     Knowledge,
     Muscle,
     Pressure,
@@ -30,6 +29,7 @@ from skill.content.model import (
     Technique,
     Topic,
 )
+from skill.content.reader import ContentError, Reader, T
 
 CONTENT_DIR = Path(__file__).parent
 COMPILED = "compiled.json"
@@ -42,113 +42,16 @@ rewrites it, and a test fails when it is stale)."""
 FILES = ("techniques.yaml", "routines.yaml", "knowledge.yaml", "cues.yaml")
 KINDS = ("self", "partner")
 
-T = TypeVar("T")
 
 
-class ContentError(ValueError):
-    """A content file is missing, malformed or inconsistent; says which file and field."""
-
-    def __init__(self, file: str, field: str, problem: str) -> None:
-        super().__init__(f"{file}: {field}: {problem}")
-        self.file = file
-        self.field = field
-        self.problem = problem
-
-
-class _Reader:
-    """Typed access to one YAML mapping that reports errors with file and field path."""
-
-    def __init__(self, file: str, data: Any, path: str) -> None:
-        self.file, self.path = file, path
-        if not isinstance(data, Mapping):
-            self.fail("", f"expected a mapping, got {type(data).__name__}")
-        self.data: Mapping[str, Any] = data
-        self._used: set[str] = set()
-
-    def fail(self, key: str, problem: str) -> None:
-        field = f"{self.path}.{key}" if self.path and key else (self.path or key)
-        raise ContentError(self.file, field or "(top)", problem)
-
-    def _get(self, key: str, required: bool) -> Any:
-        self._used.add(key)
-        if key not in self.data or self.data[key] is None:
-            if required:
-                self.fail(key, "is required")
-            return None
-        return self.data[key]
-
-    def text(self, key: str, required: bool = True, default: str = "") -> str:
-        value = self._get(key, required)
-        if value is None:
-            return default
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, "must be a non-empty string")
-        return " ".join(value.split())
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.fail(key, "must be true or false")
-        return bool(value)
-
-    def texts(self, key: str, required: bool = True) -> tuple[str, ...]:
-        value = self._get(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or (required and not value):
-            self.fail(key, "must be a non-empty list of strings")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.fail(f"{key}[{i}]", "must be a non-empty string")
-            out.append(" ".join(item.split()))
-        return tuple(out)
-
-    def hold(self, key: str) -> HoldRange:
-        value = self._get(key, True)
-        ok = (isinstance(value, list) and len(value) == 2
-              and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
-        if not ok:
-            self.fail(key, "must be [min, max] in whole seconds")
-        lo, hi = value
-        if lo <= 0:
-            self.fail(key, f"min {lo} must be positive")
-        if lo > hi:
-            self.fail(key, f"min {lo} is above max {hi}")
-        return HoldRange(lo, hi)
-
-    def items(self, key: str, build: Callable[[_Reader], T],
-              required: bool = True) -> tuple[T, ...]:
-        value = self._get(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or (required and not value):
-            self.fail(key, "must be a non-empty list")
-        prefix = f"{self.path}.{key}" if self.path else key
-        return tuple(build(_Reader(self.file, item, f"{prefix}[{i}]"))
-                     for i, item in enumerate(value))
-
-    def sub(self, key: str) -> _Reader:
-        prefix = f"{self.path}.{key}" if self.path else key
-        return _Reader(self.file, self._get(key, True), prefix)
-
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self._used)
-        if unknown:
-            self.fail(unknown[0], "unknown field (typo?)")
-
-
-def _guide(r: _Reader) -> GuideRef:
+def _guide(r: Reader) -> GuideRef:
     g = r.sub("guide")
     ref = GuideRef(section=g.text("section"), quote=g.text("quote"))
     g.done()
     return ref
 
 
-def _step(r: _Reader) -> Step:
+def _step(r: Reader) -> Step:
     step = Step(id=r.text("id"), title=r.text("title"), say=r.texts("say"), brief=r.texts("brief"),
                 hold=r.hold("hold"), during=r.texts("during", required=False),
                 release=r.texts("release", required=False))
@@ -156,7 +59,7 @@ def _step(r: _Reader) -> Step:
     return step
 
 
-def _technique(r: _Reader) -> Technique:
+def _technique(r: Reader) -> Technique:
     kind = r.text("kind")
     if kind not in KINDS:
         r.fail("kind", f"must be one of {', '.join(KINDS)}")
@@ -177,7 +80,7 @@ def _technique(r: _Reader) -> Technique:
     return t
 
 
-def _routine(r: _Reader) -> Routine:
+def _routine(r: Reader) -> Routine:
     kind = r.text("kind")
     if kind not in KINDS:
         r.fail("kind", f"must be one of {', '.join(KINDS)}")
@@ -188,34 +91,34 @@ def _routine(r: _Reader) -> Routine:
     return routine
 
 
-def _muscle(r: _Reader) -> Muscle:
+def _muscle(r: Reader) -> Muscle:
     m = Muscle(id=r.text("id"), name=r.text("name"), synonyms=r.texts("synonyms", required=False),
                what=r.text("what"), tightness=r.text("tightness"), guide=_guide(r))
     r.done()
     return m
 
 
-def _equipment(r: _Reader) -> Equipment:
+def _equipment(r: Reader) -> Equipment:
     e = Equipment(id=r.text("id"), name=r.text("name"),
                   synonyms=r.texts("synonyms", required=False), note=r.text("note"))
     r.done()
     return e
 
 
-def _topic(r: _Reader) -> Topic:
+def _topic(r: Reader) -> Topic:
     t = Topic(id=r.text("id"), name=r.text("name"), synonyms=r.texts("synonyms", required=False),
               lines=r.texts("lines"), guide=_guide(r))
     r.done()
     return t
 
 
-def _safety(r: _Reader) -> SafetyRule:
+def _safety(r: Reader) -> SafetyRule:
     s = SafetyRule(id=r.text("id"), text=r.text("text"), guide=_guide(r), key=r.flag("key"))
     r.done()
     return s
 
 
-def _unique(r: _Reader, key: str, ids: list[str]) -> None:
+def _unique(r: Reader, key: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for i, item in enumerate(ids):
         if item in seen:
@@ -223,7 +126,7 @@ def _unique(r: _Reader, key: str, ids: list[str]) -> None:
         seen.add(item)
 
 
-def _index(r: _Reader, key: str, items: tuple[T, ...], ident: Callable[[T], str]) -> dict[str, T]:
+def _index(r: Reader, key: str, items: tuple[T, ...], ident: Callable[[T], str]) -> dict[str, T]:
     _unique(r, key, [ident(i) for i in items])
     return {ident(i): i for i in items}
 
@@ -233,20 +136,20 @@ def from_mappings(docs: Mapping[str, Any], version: str = "dev") -> Content:
     for name in FILES:
         if name not in docs:
             raise ContentError(name, "(file)", "is missing")
-    tr = _Reader("techniques.yaml", docs["techniques.yaml"], "")
+    tr = Reader("techniques.yaml", docs["techniques.yaml"], "")
     techniques = _index(tr, "techniques", tr.items("techniques", _technique), lambda t: t.id)
     tr.done()
-    rr = _Reader("routines.yaml", docs["routines.yaml"], "")
+    rr = Reader("routines.yaml", docs["routines.yaml"], "")
     routines = _index(rr, "routines", rr.items("routines", _routine), lambda t: t.id)
     rr.done()
-    kr = _Reader("knowledge.yaml", docs["knowledge.yaml"], "")
+    kr = Reader("knowledge.yaml", docs["knowledge.yaml"], "")
     knowledge = Knowledge(
         muscles=kr.items("muscles", _muscle), equipment=kr.items("equipment", _equipment),
         topics=kr.items("topics", _topic), safety=kr.items("safety", _safety),
         disclaimer=kr.text("disclaimer"), pain=kr.texts("pain"), sharp_pain=kr.texts("sharp_pain"),
         conditions=kr.texts("conditions"))
     kr.done()
-    cr = _Reader("cues.yaml", docs["cues.yaml"], "")
+    cr = Reader("cues.yaml", docs["cues.yaml"], "")
     cue_map = cr.sub("cues")
     phrasings = {name: cue_map.texts(name) for name in cue_map.data}
     cr.done()
