@@ -549,10 +549,10 @@ def test_real_build_for_this_machine_imports_and_answers(tmp_path: Path) -> None
     probe = f"""
 import importlib.util, json, sys
 sys.path.insert(0, {str(unpacked)!r})
-import skill.core.pacing, ask_sdk_core, yaml, cryptography
+import skill.core.pacing, ask_sdk_core, yaml
 from skill.lambda_function import handler
 answers = [handler(e, None) for e in json.load(sys.stdin)]
-absent = [m for m in ("flask", "pytest", "pydub", "click", "boto3")
+absent = [m for m in ("flask", "pytest", "pydub", "click", "boto3", "cryptography")
           if importlib.util.find_spec(m) is not None]
 print(json.dumps({{"answers": answers, "importable": absent}}))
 """
