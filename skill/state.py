@@ -134,6 +134,8 @@ class UserState:
     history: History = field(default_factory=History)
     dialog_only: bool = False
     """The user asked to be guided step by step (no hands-free audio)."""
+    stream_failed: bool = False
+    """Playback failed last time: the next routine or resume uses dialog mode once."""
 
     def effective_prefs(self, routine_id: str) -> Preferences:
         """Preferences for pacing: detailed cues the first time through a routine."""
@@ -146,7 +148,8 @@ class UserState:
         return {"v": SCHEMA_VERSION, "safety_heard": self.safety_heard,
                 "prefs": self.prefs.to_dict(), "detail_chosen": self.detail_chosen,
                 "position": self.position.to_dict() if self.position else None,
-                "history": self.history.to_dict(), "dialog_only": self.dialog_only}
+                "history": self.history.to_dict(), "dialog_only": self.dialog_only,
+                "stream_failed": self.stream_failed}
 
     @classmethod
     def from_dict(cls, data: Any) -> UserState:
@@ -157,4 +160,5 @@ class UserState:
                    detail_chosen=data.get("detail_chosen") is True,
                    position=Position.from_dict(data.get("position")),
                    history=History.from_dict(data.get("history")),
-                   dialog_only=data.get("dialog_only") is True)
+                   dialog_only=data.get("dialog_only") is True,
+                   stream_failed=data.get("stream_failed") is True)

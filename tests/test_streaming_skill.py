@@ -454,6 +454,8 @@ def test_playback_failed_is_logged_and_the_user_gets_dialog_mode_next_time(
     assert failures[0].levelno >= logging.WARNING
     rig.device.player = None
     assert_dialog(rig.start())
+    # one failure is not forever: the routine after that streams again
+    assert directives(rig.start())[0]["type"] == "AudioPlayer.Play"
 
 
 def test_exception_encountered_gets_an_empty_answer(

@@ -82,10 +82,10 @@ class PlaybackEventHandler(Handler):
         elif kind == "PlaybackFailed":
             error = getattr(getattr(request, "error", None), "object_type", None)
             self.deps.log.warning(
-                "playback failed: %s; dialog mode from now on for this user",
+                "playback failed: %s; dialog mode next time for this user",
                 getattr(error, "value", error),
             )
-            set_state(handler_input, replace(state, position=pos, dialog_only=True))
+            set_state(handler_input, replace(state, position=pos, stream_failed=True))
         return empty(handler_input)
 
     def _finished(self, handler_input: HandlerInput, pos: Position) -> None:

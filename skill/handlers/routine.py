@@ -13,7 +13,7 @@ from skill.core.plan import format_clock, routine_duration_ms
 from skill.handlers.base import Handler
 from skill.handlers.coaching import coach, start_position
 from skill.handlers.context import say, set_state, slot, spoken_list, state_of
-from skill.handlers.streaming import can_stream, start_stream
+from skill.handlers.streaming import can_stream, consume_stream_failure, start_stream
 
 MASS_NOUNS = ("oil", "lotion")
 """Equipment named without "a": "massage oil", not "a massage oil"."""
@@ -73,6 +73,7 @@ def start_routine(handler_input: HandlerInput, handler: Handler, routine: Routin
     )
     if can_stream(handler_input, deps, state):
         return start_stream(handler_input, deps, pos, intro)
+    consume_stream_failure(handler_input, state)
     return coach(handler_input, deps, pos, intro=tuple(i for i in intro if i))
 
 

@@ -24,6 +24,7 @@ def can_stream(handler_input: HandlerInput, deps: Deps, state: UserState) -> boo
         deps.tracks is not None
         and deps.settings.streaming
         and not state.dialog_only
+        and not state.stream_failed  # playback failed last time: dialog mode this once
         and supports_audio(handler_input)
     )
 
@@ -51,6 +52,7 @@ def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:
     state = state_of(handler_input)
     if can_stream(handler_input, deps, state):
         return start_stream(handler_input, deps, pos, ("Picking up where you left off.",))
+    state = consume_stream_failure(handler_input, state)
     nxt = advance(deps, pos)
     if nxt is None:
         from dataclasses import replace
@@ -59,3 +61,16 @@ def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:
         return say(handler_input, "You had finished that routine. Would you like another one?",
                    "Say list routines, or stop.")
     return coach(handler_input, deps, nxt, intro=("Picking up where you left off.",))
+
+
+def consume_stream_failure(handler_input: HandlerInput, state: UserState) -> UserState:
+    """After one routine or resume in dialog mode, streaming gets another chance."""
+    if not state.stream_failed:
+        return state
+    from dataclasses import replace
+
+    from skill.handlers.context import set_state
+
+    state = replace(state, stream_failed=False)
+    set_state(handler_input, state)
+    return state
