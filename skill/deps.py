@@ -11,13 +11,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.adapters.progressive_target import NullSender, ProgressiveSender
 from skill.content.model import Content
-from skill.core.packing import SoundUrls
 from skill.core.preferences import Preferences
 from skill.settings import Settings
+
+if TYPE_CHECKING:  # the packer loads on the first coaching turn, not at cold start
+    from skill.core.packing import SoundUrls
 
 
 class Tracks(Protocol):

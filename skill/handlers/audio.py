@@ -13,12 +13,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.audioplayer import (
-    PlayBehavior,
-    StopDirective,
-)
 
-from skill.core.plan import side_timeline, track_order
 from skill.deps import Deps
 from skill.handlers.base import Handler
 from skill.handlers.coaching import planned_step
@@ -35,6 +30,13 @@ from skill.handlers.playback import (
 from skill.state import Position
 
 
+def stop_directive() -> Any:
+    """AudioPlayer.Stop (its model loads on first use, not at cold start)."""
+    from ask_sdk_model.interfaces.audioplayer import StopDirective
+
+    return StopDirective()
+
+
 class PlaybackEventHandler(Handler):
     """AudioPlayer.* events: keep the position right and the queue filled."""
 
@@ -43,6 +45,8 @@ class PlaybackEventHandler(Handler):
         return str(request_type).startswith("AudioPlayer.")
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.core.plan import track_order
+
         request: Any = handler_input.request_envelope.request
         kind = request.object_type.split(".", 1)[1]
         parsed = parse_token(getattr(request, "token", None))
@@ -71,7 +75,7 @@ class PlaybackEventHandler(Handler):
             if nxt is not None:
                 try:
                     directive = play_directive(handler_input, self.deps, nxt,
-                                               behavior=PlayBehavior.ENQUEUE,
+                                               behavior="ENQUEUE",
                                                previous=request.token)
                 except Exception as exc:  # the queue ends; the next request falls back
                     self.deps.log.warning("next track unavailable: %s", type(exc).__name__)
@@ -89,6 +93,8 @@ class PlaybackEventHandler(Handler):
         return empty(handler_input)
 
     def _finished(self, handler_input: HandlerInput, pos: Position) -> None:
+        from skill.core.plan import side_timeline
+
         state = state_of(handler_input)
         nxt = move(handler_input, self.deps, pos, +1)
         history = state.history
@@ -117,7 +123,7 @@ class PlaybackControllerHandler(Handler):
         if pos is None or self.deps.tracks is None:
             return empty(handler_input)
         if kind == "PauseCommandIssued":
-            handler_input.response_builder.add_directive(StopDirective())
+            handler_input.response_builder.add_directive(stop_directive())
             return empty(handler_input)
         target = {
             "NextCommandIssued": move(handler_input, self.deps, pos, +1),
@@ -174,7 +180,7 @@ class StreamIntentHandler(Handler):
         name = request.intent.name
         if name in {"AMAZON.PauseIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"}:
             rb = handler_input.response_builder
-            rb.add_directive(StopDirective())
+            rb.add_directive(stop_directive())
             rb.set_should_end_session(True)
             response: Response = rb.response
             return response  # PlaybackStopped follows and saves the offset

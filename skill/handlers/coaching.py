@@ -9,26 +9,29 @@ response, repacked without progressive responses, so no cue is lost.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.adapters.progressive_target import target_from_envelope
-from skill.core.limits import ALEXA
-from skill.core.packing import pack_turn
-from skill.core.plan import PlannedStep, cached_step_timeline, steps
 from skill.core.preferences import Preferences
-from skill.core.timeline import Timeline
 from skill.core.variation import Phraser, stable_int
 from skill.deps import Deps
 from skill.handlers.context import session, set_state, state_of
 from skill.state import Position, UserState
+
+if TYPE_CHECKING:  # pacing loads on the first turn that needs it, not at cold start
+    from skill.core.plan import PlannedStep
+    from skill.core.timeline import Timeline
 
 PENDING = "pending"
 """Session key: what a yes/no answers ("continue", "resume_offer", "skip_offer", "another")."""
 
 
 def planned_step(deps: Deps, pos: Position) -> PlannedStep | None:
+    from skill.core.plan import steps
+
     routine = deps.content.routines.get(pos.routine)
     if routine is None:
         return None
@@ -37,11 +40,15 @@ def planned_step(deps: Deps, pos: Position) -> PlannedStep | None:
 
 
 def step_count(deps: Deps, routine_id: str) -> int:
+    from skill.core.plan import steps
+
     return len(steps(deps.content, deps.content.routines[routine_id]))
 
 
 def timeline_for(deps: Deps, state: UserState, pos: Position) -> tuple[Timeline, Preferences]:
     """The current step's timeline, paced with the preferences it started with."""
+    from skill.core.plan import cached_step_timeline
+
     planned = planned_step(deps, pos)
     assert planned is not None
     prefs = Preferences.from_dict(pos.prefs) if pos.prefs else state.effective_prefs(pos.routine)
@@ -69,6 +76,9 @@ def coach(
     handler_input: HandlerInput, deps: Deps, pos: Position, intro: tuple[str, ...] = ()
 ) -> Response:
     """Speak the turn that starts at `pos`; save where the next one starts."""
+    from skill.core.limits import ALEXA  # the packer is not needed to launch: load it here
+    from skill.core.packing import pack_turn
+
     state = state_of(handler_input)
     tl, prefs = timeline_for(deps, state, pos)
     if pos.offset >= len(tl.events):  # stale position (content changed): restart the step

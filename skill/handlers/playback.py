@@ -7,17 +7,13 @@ that start or resume a hands-free routine (skill.handlers.streaming).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.audioplayer import (
-    AudioItem,
-    AudioItemMetadata,
-    PlayBehavior,
-    PlayDirective,
-    Stream,
-)
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.audioplayer import PlayDirective
 
 from skill.core.preferences import Preferences
 from skill.deps import Deps
@@ -61,15 +57,24 @@ def play_directive(
     deps: Deps,
     pos: Position,
     *,
-    behavior: PlayBehavior = PlayBehavior.REPLACE_ALL,
+    behavior: str = "REPLACE_ALL",
     previous: str | None = None,
 ) -> PlayDirective:
+    """An AudioPlayer.Play for the track at `pos` (the models load on first use)."""
+    from ask_sdk_model.interfaces.audioplayer import (
+        AudioItem,
+        AudioItemMetadata,
+        PlayBehavior,
+        PlayDirective,
+        Stream,
+    )
+
     assert deps.tracks is not None
     prefs = prefs_of(handler_input, pos)
     url = deps.tracks.url_for(pos.routine, pos.step, pos.side, prefs)
     routine = deps.content.routines[pos.routine]
     return PlayDirective(
-        play_behavior=behavior,
+        play_behavior=PlayBehavior(behavior),
         audio_item=AudioItem(
             stream=Stream(
                 token=token_of(deps, pos),

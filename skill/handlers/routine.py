@@ -9,7 +9,6 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content.model import Content, Routine
-from skill.core.plan import format_clock, routine_duration_ms
 from skill.handlers.base import Handler
 from skill.handlers.coaching import coach, start_position
 from skill.handlers.context import say, set_state, slot, spoken_list, state_of
@@ -57,6 +56,8 @@ class StartRoutineHandler(Handler):
 
 def start_routine(handler_input: HandlerInput, handler: Handler, routine: Routine) -> Response:
     """Begin `routine` from its first step: equipment check, then step 1."""
+    from skill.core.plan import format_clock, routine_duration_ms
+
     deps = handler.deps
     state = state_of(handler_input)
     today = deps.clock().date()
