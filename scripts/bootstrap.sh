@@ -15,6 +15,19 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# Node packages for the end-to-end test (virtual-alexa reads the interaction model).
+if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "bootstrap: installing nodejs and npm (apt)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "bootstrap: installing node packages for tests/e2e"
+  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
+  touch tests/e2e/node_modules
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "bootstrap: creating .venv"
