@@ -132,6 +132,8 @@ def test_start_routine_sends_progressive_speeches_for_this_request(
     first_cue = cues_of(0)[0]
     assert first_cue in spoken_chunks(pieces[0].body["directive"]["speech"])
     assert first_cue not in spoken_chunks(speech(response))
+    # the final speech queues behind the pieces instead of cutting them off
+    assert response["response"]["outputSpeech"].get("playBehavior") == "ENQUEUE"
 
 
 def test_progressive_and_final_together_speak_every_cue_once_in_order(

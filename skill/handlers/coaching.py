@@ -136,9 +136,20 @@ def coach(
         set_state(handler_input, replace(state, position=new_pos, history=history))
         session(handler_input)[PENDING] = "continue"
         reprompt = f"{asked} {phrase(deps, 'reprompt', seed)}"
+    # Queue the final speech behind the progressive pieces rather than cutting them off.
+    # ENQUEUE is already Alexa's default for skills without CustomInterfaceController
+    # ("Control Interruption of Alexa's Speech", developer.amazon.com); saying it keeps
+    # the pacing right should that default ever change.
+    from ask_sdk_model.ui import PlayBehavior
+
     from skill.core.ssml import escape
 
-    rb = handler_input.response_builder.speak(final.body).ask(escape(reprompt))
+    rb = handler_input.response_builder
+    if delivered:
+        rb.speak(final.body, play_behavior=PlayBehavior.ENQUEUE)
+    else:
+        rb.speak(final.body)
+    rb.ask(escape(reprompt))
     rb.set_should_end_session(False)
     response: Response = rb.response
     return response
