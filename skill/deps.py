@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from skill.adapters.progressive_target import NullSender, ProgressiveSender
 from skill.content.model import Content
@@ -45,19 +45,20 @@ class Deps:
     sounds: SoundUrls | None = None
     """Cue clips for SSML <audio> in dialog mode; None asks the tracks (HTTPS only)."""
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("hipcoach"))
-    extra: dict[str, Any] = field(default_factory=dict)
+    sounds_failed: bool = False
+    """Set after the cue clips could not be had once, so later turns do not retry."""
 
     def cue_sounds(self) -> SoundUrls | None:
         """The cue clips for this turn; a failure only means no chimes, logged once."""
         if self.sounds is not None:
             return self.sounds
         source = getattr(self.tracks, "cue_sounds", None)
-        if source is None or self.extra.get("sounds_failed"):
+        if source is None or self.sounds_failed:
             return None
         try:
             found: SoundUrls | None = source()
         except Exception as exc:  # store or renderer unavailable: speak without chimes
-            self.extra["sounds_failed"] = True
+            self.sounds_failed = True
             # INFO, not WARNING: only the chimes are lost, and a store that is down is
             # already reported by whatever else needed it (streaming, rendering).
             self.log.info("cue sounds unavailable: %s", type(exc).__name__)
