@@ -56,7 +56,7 @@ class PainHandler(Handler):
         if pos is not None:
             return say(
                 handler_input,
-                " ".join(k.pain) + " Would you like to skip this step?",
+                " ".join(k.pain) + " If it still hurts, we can skip this step. Shall we skip it?",
                 "Say yes to skip this step, or no to go through it again more gently.",
             )
         return say(handler_input, " ".join(k.pain), "What would you like to do?")
