@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from skill.adapters.progressive import DirectiveApiSender
 from skill.app import SkillApp
 from skill.settings import Settings
+from tests.support.directive_server import DirectiveServer
 
 FIXED_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -47,3 +49,18 @@ def make_app(settings: Settings, clock: Clock) -> Iterator[Callable[..., SkillAp
         return SkillApp(s, **kwargs)  # type: ignore[arg-type]
 
     yield build
+
+
+@pytest.fixture
+def server() -> Iterator[DirectiveServer]:
+    """A local fake of Alexa's directive API (answers 204 unless scripted otherwise)."""
+    with DirectiveServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sender() -> Iterator[DirectiveApiSender]:
+    """The real progressive-response sender, closed after the test."""
+    s = DirectiveApiSender()
+    yield s
+    s.close()

@@ -34,6 +34,7 @@ from skill.console.speech import Espeak
 from skill.console.transport import Http, InProcess, TransportError, alexa_url
 from skill.content import load_content
 from skill.interaction.generate import build_model
+from tests.support.fake_time import FakeTime
 
 Json = dict[str, Any]
 NOW = datetime(2026, 11, 29, 12, 0, 5, 123456, tzinfo=UTC)
@@ -62,19 +63,6 @@ def test_parse_ssml() -> None:
         Sound("https://x/chime.mp3"), Say("Slowly out. quiet"), Pause(1500)]
 
 
-class FakeTime:
-    """A clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 def player(fast: bool = False, live: bool = False) -> tuple[Player, io.StringIO, FakeTime]:

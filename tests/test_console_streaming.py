@@ -38,6 +38,7 @@ from skill.core.plan import steps
 from skill.core.preferences import Preferences
 from skill.interaction.generate import build_model
 from skill.settings import Settings
+from tests.support.fake_time import FakeTime
 
 Json = dict[str, Any]
 NOW = datetime(2026, 11, 29, 12, 0, 5, tzinfo=UTC)
@@ -90,17 +91,6 @@ class Recording:
                 if q["request"]["type"] == kind]
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @dataclass

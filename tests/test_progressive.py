@@ -10,7 +10,6 @@ import json
 import logging
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -42,18 +41,6 @@ SPEECHES = [
 SLACK_S = 0.3
 LOGGER_NAME = "skill.adapters.progressive"
 
-
-@pytest.fixture
-def server() -> Iterator[DirectiveServer]:
-    with DirectiveServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-def sender() -> Iterator[DirectiveApiSender]:
-    s = DirectiveApiSender()
-    yield s
-    s.close()
 
 
 def _target(server: DirectiveServer) -> ProgressiveTarget:

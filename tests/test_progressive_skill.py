@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -55,18 +55,6 @@ def in_order(expected: list[str], heard: list[str]) -> list[str]:
             missing.append(cue)
     return missing
 
-
-@pytest.fixture
-def server() -> Iterator[DirectiveServer]:
-    with DirectiveServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-def sender() -> Iterator[DirectiveApiSender]:
-    s = DirectiveApiSender()
-    yield s
-    s.close()
 
 
 @pytest.fixture
