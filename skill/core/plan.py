@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from skill.content.model import Content, Routine, Side, Step, Technique
 from skill.core.pacing import SideContext, pace, pace_step, sides_of
 from skill.core.preferences import Preferences
 from skill.core.timeline import SpeechTimer, Timeline, estimate_speech_ms
 from skill.core.variation import Phraser, stable_int
+
+if TYPE_CHECKING:
+    from skill.core.limits import PackingProfile
+    from skill.core.packing import SoundUrls, Turn
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ class PlannedStep:
 _CACHES: dict[int, dict[tuple[object, ...], object]] = {}
 """id(content) -> memoized results of pure functions of that content; dropped with it."""
 CACHE_LIMIT = 512
-"""Entries kept per content object before the cache starts over (bounded memory)."""
+"""Entries kept per content object; past it the least recently used entry goes, so
+memory stays bounded (a packed turn is a few kB of SSML) while hot turns stay."""
 
 
 def _memo(content: Content) -> dict[tuple[object, ...], object]:
@@ -36,19 +42,32 @@ def _memo(content: Content) -> dict[tuple[object, ...], object]:
     if cache is None:
         cache = _CACHES[id(content)] = {}
         weakref.finalize(content, _CACHES.pop, id(content), None)
-    elif len(cache) >= CACHE_LIMIT:
-        cache.clear()
     return cache
+
+
+def _recall(cache: dict[tuple[object, ...], object], key: tuple[object, ...]) -> object:
+    """The cached value (refreshed as most recently used), or None."""
+    found = cache.pop(key, None)
+    if found is not None:
+        cache[key] = found
+    return found
+
+
+def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...],
+          value: object) -> None:
+    while len(cache) >= CACHE_LIMIT:
+        del cache[next(iter(cache))]  # dicts keep insertion order: the oldest use first
+    cache[key] = value
 
 
 def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
     """The routine's steps in order (memoized per content object)."""
     cache = _memo(content)
     key = ("steps", routine.id)
-    found = cache.get(key)
+    found = _recall(cache, key)
     if not isinstance(found, tuple):
-        found = cache[key] = tuple(PlannedStep(i, t, s)
-                                   for i, (t, s) in enumerate(content.steps_of(routine)))
+        found = tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
+        _keep(cache, key, found)
     return found
 
 
@@ -100,9 +119,34 @@ def cached_step_timeline(content: Content, planned: PlannedStep, prefs: Preferen
     """
     cache = _memo(content)
     key = ("timeline", id(planned.technique), planned.step.id, planned.index, prefs, seed)
-    found = cache.get(key)
+    found = _recall(cache, key)
     if not isinstance(found, Timeline):
-        found = cache[key] = step_timeline(content, planned, prefs, seed)
+        found = step_timeline(content, planned, prefs, seed)
+        _keep(cache, key, found)
+    return found
+
+
+def cached_turn(content: Content, planned: PlannedStep, prefs: Preferences, run_seed: int,
+                offset: int, *, seed: int, question: str, intro: tuple[str, ...],
+                profile: PackingProfile, sounds: SoundUrls | None) -> Turn:
+    """The turn that starts `offset` events into the step (`pack_turn`), memoized.
+
+    Packing is pure and turns are immutable, so everyone at the same point of the same
+    step with the same preferences, phrasing variant and cue clips hears the same turn;
+    a warm process then answers start, next and repeat without packing again.
+    """
+    from skill.core import packing  # the packer is not needed to launch
+
+    cache = _memo(content)
+    sound_key = tuple(sorted(sounds.items())) if sounds else None
+    key = ("turn", id(planned.technique), planned.step.id, planned.index, prefs, run_seed,
+           offset, seed, question, intro, profile, sound_key)
+    found = _recall(cache, key)
+    if not isinstance(found, packing.Turn):
+        events = cached_step_timeline(content, planned, prefs, run_seed).events[offset:]
+        found = packing.pack_turn(events, content.cues, seed, question=question, intro=intro,
+                          profile=profile, sounds=sounds)
+        _keep(cache, key, found)
     return found
 
 
@@ -111,10 +155,11 @@ def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
     """How long the whole routine takes at these preferences (memoized)."""
     cache = _memo(content)
     key = ("duration", routine.id, prefs, seed)
-    found = cache.get(key)
+    found = _recall(cache, key)
     if not isinstance(found, int):
-        found = cache[key] = sum(cached_step_timeline(content, p, prefs, seed).duration_ms
-                                 for p in steps(content, routine))
+        found = sum(cached_step_timeline(content, p, prefs, seed).duration_ms
+                    for p in steps(content, routine))
+        _keep(cache, key, found)
     return found
 
 

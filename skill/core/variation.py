@@ -11,6 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
+PHRASING_VARIANTS = 16
+"""Distinct wordings a routine cycles through, one per session (the seed is the session
+count modulo this). Sixteen sessions before a script repeats is variety enough for cues
+with 3-5 phrasings, and a bounded seed lets a warm process reuse paced and packed turns
+across users (skill.core.plan memoizes by seed) instead of redoing them every start."""
+
 
 def stable_int(*parts: object) -> int:
     """A process-independent hash (Python's hash() is salted per process)."""

@@ -16,7 +16,7 @@ from ask_sdk_model import Response
 
 from skill.adapters.progressive_target import target_from_envelope
 from skill.core.preferences import Preferences
-from skill.core.variation import Phraser, stable_int
+from skill.core.variation import PHRASING_VARIANTS, Phraser, stable_int
 from skill.deps import Deps
 from skill.handlers.context import session, set_state, state_of
 from skill.state import Position, UserState
@@ -60,7 +60,7 @@ def phrase(deps: Deps, name: str, seed: int, **fields: object) -> str:
 
 
 def start_position(deps: Deps, state: UserState, routine_id: str) -> Position:
-    return Position(routine=routine_id, seed=state.history.sessions)
+    return Position(routine=routine_id, seed=state.history.sessions % PHRASING_VARIANTS)
 
 
 def advance(deps: Deps, pos: Position) -> Position | None:
@@ -78,12 +78,15 @@ def coach(
     """Speak the turn that starts at `pos`; save where the next one starts."""
     from skill.core.limits import ALEXA  # the packer is not needed to launch: load it here
     from skill.core.packing import pack_turn
+    from skill.core.plan import cached_turn
 
     state = state_of(handler_input)
     tl, prefs = timeline_for(deps, state, pos)
     if pos.offset >= len(tl.events):  # stale position (content changed): restart the step
         pos = replace(pos, offset=0)
     events = tl.events[pos.offset :]
+    planned = planned_step(deps, pos)
+    assert planned is not None  # timeline_for found it
     last_step = pos.step == step_count(deps, pos.routine) - 1
     seed = stable_int(pos.seed, pos.step, pos.offset)
     question = (
@@ -97,8 +100,17 @@ def coach(
         target_from_envelope(handler_input.request_envelope) if deps.settings.progressive else None
     )
     profile = ALEXA if target is not None else ALEXA.without_progressive()
-    turn = pack_turn(
-        events, cues, seed, question=question, intro=intro, profile=profile, sounds=sounds
+    turn = cached_turn(
+        deps.content,
+        planned,
+        prefs,
+        pos.seed,
+        pos.offset,
+        seed=seed,
+        question=question,
+        intro=intro,
+        profile=profile,
+        sounds=sounds,
     )
     delivered = 0
     if target is not None and turn.progressive:
