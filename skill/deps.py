@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from skill.adapters.progressive_target import NullSender, ProgressiveSender
 from skill.content.model import Content
 from skill.core.preferences import Preferences
+from skill.core.record import Record, field
 from skill.settings import Settings
 
 if TYPE_CHECKING:  # the packer loads on the first coaching turn, not at cold start
@@ -31,8 +31,7 @@ class Tracks(Protocol):
                 prefs: Preferences) -> str: ...
 
 
-@dataclass
-class Deps:
+class Deps(Record, frozen=False):
     """Injected collaborators of the handlers."""
 
     content: Content

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from skill.core.record import Record, field
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -18,8 +19,7 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Everything that differs between a laptop, a test and AWS."""
 
     data_dir: Path = field(default_factory=lambda: Path.home() / ".hipcoach")

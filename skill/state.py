@@ -8,11 +8,11 @@ clock's date is passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from skill.core.preferences import Detail, Preferences
+from skill.core.record import Record, field, replace
 
 SCHEMA_VERSION = 1
 
@@ -25,8 +25,7 @@ def _str(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(Record):
     """Where the user is in a routine: step and the event the current turn starts at."""
 
     routine: str
@@ -68,8 +67,7 @@ class Position:
                    side=max(0, _int(data.get("side"))))
 
 
-@dataclass(frozen=True)
-class History:
+class History(Record):
     """Sessions, minutes and streak for "how am I doing"."""
 
     sessions: int = 0
@@ -122,8 +120,7 @@ def _parse_day(text: str) -> date | None:
         return None
 
 
-@dataclass(frozen=True)
-class UserState:
+class UserState(Record):
     """Everything persisted for one user."""
 
     safety_heard: bool = False

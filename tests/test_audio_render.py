@@ -23,6 +23,7 @@ from skill.cli.render import render_command
 from skill.content import Content, load_content
 from skill.core.plan import side_timeline, steps
 from skill.core.preferences import HoldLength, Preferences
+from skill.core.record import replace as record_replace
 from skill.core.timeline import Timeline
 from skill.settings import Settings
 from tests.support.mp3 import audio_stream, duration_ms, write_mp3, write_wav
@@ -134,9 +135,9 @@ def test_changing_one_line_resynthesizes_only_that_line(rendered: Rendered) -> N
     tech = content.techniques["glute-ball"]
     step = tech.steps[0]
     say = (*step.say[:2], "Let your body weight rest on the ball, gently.", *step.say[3:])
-    changed_tech = dataclasses.replace(
-        tech, steps=(dataclasses.replace(step, say=say), *tech.steps[1:]))
-    changed = dataclasses.replace(content, techniques={**content.techniques,
+    changed_tech = record_replace(
+        tech, steps=(record_replace(step, say=say), *tech.steps[1:]))
+    changed = record_replace(content, techniques={**content.techniques,
                                                        "glute-ball": changed_tech})
     renderer = build_renderer(rendered.settings, changed, audio_source=rendered.audio_source)
     refs: list[TrackRef] = []

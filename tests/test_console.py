@@ -394,7 +394,7 @@ def test_http_transport_unreachable() -> None:
 def test_real_skill_in_process(make_app: Callable[..., Any], settings: Any,
                                inbox: DirectiveInbox, matcher: Matcher,
                                tmp_path: Path) -> None:
-    from dataclasses import replace
+    from skill.core.record import replace
 
     app = make_app(settings=replace(settings, progressive=True))
     text, t = chat(InProcess(app.handle), inbox, matcher, "start glute release\nstop\n")

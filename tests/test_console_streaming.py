@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from itertools import count
@@ -36,6 +36,7 @@ from skill.content import Content, load_content
 from skill.core.pacing import sides_of
 from skill.core.plan import steps
 from skill.core.preferences import Preferences
+from skill.core.record import replace
 from skill.interaction.generate import build_model
 from skill.settings import Settings
 from tests.support.fake_time import FakeTime

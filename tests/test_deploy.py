@@ -7,7 +7,6 @@ downloads wheels and imports the built package runs only with HIPCOACH_NETWORK_T
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import os
@@ -28,6 +27,7 @@ import pytest
 import yaml
 
 from skill.adapters.dynamodb_store import PARTITION_KEY_NAME
+from skill.core.record import fields as record_fields
 from skill.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,7 +268,7 @@ def test_iam_is_least_privilege() -> None:
 
 
 def test_environment_names_real_settings() -> None:
-    fields = {f.name for f in dataclasses.fields(Settings)}
+    fields = set(record_fields(Settings))
     for name in environment():
         assert name.startswith("HIPCOACH_"), name
         assert name.removeprefix("HIPCOACH_").lower() in fields, f"{name} is no Settings field"

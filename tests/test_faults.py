@@ -20,7 +20,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import replace
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -44,6 +43,7 @@ from skill.audio.lazy import LazyTracks
 from skill.audio.render import build_renderer
 from skill.audio.speech import PollySpeech, SpeechChain
 from skill.core.limits import PROGRESSIVE_SEND_BUDGET_S
+from skill.core.record import replace
 from skill.settings import Settings
 from skill.state import UserState
 from tests.support.alexa import Device, directives, plain, reprompt, slot, speech

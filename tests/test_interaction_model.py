@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 from skill.content import load_content
 from skill.content.model import Content, Routine
+from skill.core.record import replace
 from skill.interaction.generate import (
     LOCALES,
     MODEL_DIR,

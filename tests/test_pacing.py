@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +21,7 @@ from skill.content.model import Side, Step, Technique
 from skill.core.pacing import MIN_PHASE_MS, pace, pace_step
 from skill.core.plan import PlannedStep, step_timeline, steps
 from skill.core.preferences import BreathPace, Detail, HoldLength, Preferences
+from skill.core.record import replace
 from skill.core.timeline import HOLD_KINDS, Event, EventKind, Timeline, estimate_speech_ms
 
 CONTENT = load_content()

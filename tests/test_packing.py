@@ -14,7 +14,6 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +28,7 @@ from skill.core.pacing import pace_step
 from skill.core.packing import Turn, pack_all, pack_turn
 from skill.core.plan import PlannedStep, step_timeline, steps
 from skill.core.preferences import BreathPace, Detail, HoldLength, Preferences
+from skill.core.record import replace
 from skill.core.timeline import Event, EventKind, Timeline, estimate_speech_ms
 from tests.support import ssml_check
 from tests.support.ssml_check import check_ssml, items, play_ms, spoken_chunks

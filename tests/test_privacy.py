@@ -15,7 +15,6 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from skill.adapters.progressive import DirectiveApiSender
 from skill.app import SkillApp
 from skill.content import load_content
 from skill.core.preferences import Preferences
+from skill.core.record import replace
 from skill.settings import Settings
 from skill.web.app import create_app
 from skill.web.verify import SignatureVerifier, TimestampVerifier

@@ -10,7 +10,6 @@ the fake's slow replies wait on events that closing the server releases.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from skill.content import load_content
 from skill.core.limits import MAX_PROGRESSIVE, MAX_PROGRESSIVE_MS, PROGRESSIVE_SEND_BUDGET_S
 from skill.core.plan import step_timeline, steps
 from skill.core.preferences import HoldLength, Preferences
+from skill.core.record import replace as record_replace
 from skill.core.timeline import estimate_speech_ms
 from skill.settings import Settings
 from tests.support.alexa import Device, slot, speech
@@ -61,7 +61,7 @@ def in_order(expected: list[str], heard: list[str]) -> list[str]:
 def app(
     make_app: Callable[..., SkillApp], settings: Settings, sender: DirectiveApiSender
 ) -> SkillApp:
-    return make_app(settings=dataclasses.replace(settings, progressive=True), sender=sender)
+    return make_app(settings=record_replace(settings, progressive=True), sender=sender)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from skill.content import Content, load_content
 from skill.core.pacing import sides_of
 from skill.core.plan import steps
 from skill.core.preferences import Detail, HoldLength, Preferences
+from skill.core.record import replace
 from skill.settings import Settings
 from skill.state import Position, UserState
 from tests.conftest import Clock

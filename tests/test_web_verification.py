@@ -8,7 +8,6 @@ whatever failed, and has no effect on the user's saved state.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from flask.testing import FlaskClient
 
 from skill.app import SkillApp
 from skill.content import load_content
+from skill.core.record import replace as record_replace
 from skill.settings import Settings
 from skill.web.app import create_app
 from skill.web.verify import SignatureVerifier, TimestampVerifier
@@ -233,7 +233,7 @@ def test_a_request_that_fails_verification_is_400_without_detail(
 def test_verification_is_on_by_default_and_rejects_unsigned_requests(
     settings: Settings, make_app: Callable[..., SkillApp]
 ) -> None:
-    app = create_app(dataclasses.replace(settings, verify=True), skill=make_app())
+    app = create_app(record_replace(settings, verify=True), skill=make_app())
     reply = app.test_client().post("/alexa", json=launch())
     assert reply.status_code == 400
 
@@ -244,7 +244,7 @@ def test_verification_is_on_by_default_and_rejects_unsigned_requests(
 @pytest.fixture
 def skill_id_client(settings: Settings, make_app: Callable[..., SkillApp]) -> FlaskClient:
     """Verification off, but a skill id configured: the default verifiers check it."""
-    with_id = dataclasses.replace(settings, verify=False, skill_id=SKILL_ID)
+    with_id = record_replace(settings, verify=False, skill_id=SKILL_ID)
     return create_app(with_id, skill=make_app(settings=with_id)).test_client()
 
 

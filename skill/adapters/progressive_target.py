@@ -8,15 +8,15 @@ here and the sender is imported on the first send (see `LazySender`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.launch_request import LaunchRequest
 
+from skill.core.record import Record, field
 
-@dataclass(frozen=True)
-class ProgressiveTarget:
+
+class ProgressiveTarget(Record):
     """Where and as whom to send: all three values come from the incoming request."""
 
     api_endpoint: str  # context.System.apiEndpoint (regional; never a constant)

@@ -6,10 +6,10 @@ and we hash so that the raw user id is never stored or logged.
 
 from __future__ import annotations
 
-import hashlib
-
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model.request_envelope import RequestEnvelope
+
+from skill.core.digest import sha256
 
 
 def _raw_user_id(request_envelope: RequestEnvelope) -> str | None:
@@ -37,4 +37,4 @@ def user_key(request_envelope: RequestEnvelope) -> str:
     user_id = _raw_user_id(request_envelope)
     if user_id is None:
         raise PersistenceException("Request envelope carries no user id; cannot key attributes.")
-    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+    return sha256(user_id.encode("utf-8")).hexdigest()

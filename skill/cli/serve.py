@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import click
+
+from skill.core.record import replace as record_replace
 
 
 @click.command("serve")
@@ -25,9 +26,9 @@ def serve_command(host: str, port: int, no_verify: bool, threads: int) -> None:
 
     settings = Settings.from_env()
     if no_verify:
-        settings = dataclasses.replace(settings, verify=False)
+        settings = record_replace(settings, verify=False)
     if settings.audio_base_url is None:
-        settings = dataclasses.replace(settings, audio_base_url=f"http://{host}:{port}")
+        settings = record_replace(settings, audio_base_url=f"http://{host}:{port}")
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

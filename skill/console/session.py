@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from skill.console.directives import Speech
@@ -34,6 +34,7 @@ from skill.console.player_sim import Event, SimPlayer, describe_audio
 from skill.console.render import Player, clock_text, describe_request, play_response, speech_ssml
 from skill.console.transport import Transport, TransportError
 from skill.core.limits import MAX_PROGRESSIVE
+from skill.core.record import replace
 
 MAX_EVENTS = 50
 """Playback events in a row before the console suspects a loop (e.g. Play answering Started)."""

@@ -8,7 +8,6 @@ min 95 is above max 90``, so a content editor can fix it without reading code.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -30,6 +29,7 @@ from skill.content.model import (
     Topic,
 )
 from skill.content.reader import ContentError, Reader, T
+from skill.core.digest import sha256
 
 CONTENT_DIR = Path(__file__).parent
 COMPILED = "compiled.json"
@@ -177,7 +177,7 @@ def from_mappings(docs: Mapping[str, Any], version: str = "dev") -> Content:
 def read_sources(folder: Path) -> tuple[dict[str, bytes], str]:
     """The four YAML files' bytes and their version: a hash of names and bytes."""
     raws: dict[str, bytes] = {}
-    digest = hashlib.sha256()
+    digest = sha256()
     for name in FILES:
         try:
             raws[name] = (folder / name).read_bytes()

@@ -7,8 +7,9 @@ nothing outside the standard library so the pure core can use them anywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from skill.core.record import Record, field
 
 
 class Side(StrEnum):
@@ -31,8 +32,7 @@ class Pressure(StrEnum):
     FIRM = "firm"
 
 
-@dataclass(frozen=True)
-class HoldRange:
+class HoldRange(Record):
     """Inclusive range of a hold, in whole seconds."""
 
     min_s: int
@@ -45,8 +45,7 @@ class HoldRange:
         return self.min_s <= other.min_s and other.max_s <= self.max_s
 
 
-@dataclass(frozen=True)
-class GuideRef:
+class GuideRef(Record):
     """Where in the massage guide a technique, muscle or rule comes from."""
 
     section: str
@@ -55,8 +54,7 @@ class GuideRef:
     """The guide's own words that the content relies on (verbatim excerpt)."""
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One timed step of a technique: instructions, a hold, a release."""
 
     id: str
@@ -75,8 +73,7 @@ class Step:
     """What to say when the hold ends; empty means the generic release cues."""
 
 
-@dataclass(frozen=True)
-class Technique:
+class Technique(Record):
     """A technique of the guide, e.g. glute release on a ball."""
 
     id: str
@@ -99,8 +96,7 @@ class Technique:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
-class Routine:
+class Routine(Record):
     """What a person asks for by name: an ordered list of techniques."""
 
     id: str
@@ -117,8 +113,7 @@ class Routine:
     """Technique ids, played in this order."""
 
 
-@dataclass(frozen=True)
-class Muscle:
+class Muscle(Record):
     """A muscle a person may ask about."""
 
     id: str
@@ -131,8 +126,7 @@ class Muscle:
     guide: GuideRef
 
 
-@dataclass(frozen=True)
-class Equipment:
+class Equipment(Record):
     """Something to prepare."""
 
     id: str
@@ -142,8 +136,7 @@ class Equipment:
     """Spoken sentence on why or how it is used."""
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(Record):
     """A spoken answer to a question: why massage helps, how to prepare, etc."""
 
     id: str
@@ -153,8 +146,7 @@ class Topic:
     guide: GuideRef
 
 
-@dataclass(frozen=True)
-class SafetyRule:
+class SafetyRule(Record):
     """A safety rule of the guide, with its spoken form."""
 
     id: str
@@ -165,8 +157,7 @@ class SafetyRule:
     """The key rule said at first launch."""
 
 
-@dataclass(frozen=True)
-class Knowledge:
+class Knowledge(Record):
     """Everything a person may ask about outside a routine."""
 
     muscles: tuple[Muscle, ...]
@@ -183,8 +174,7 @@ class Knowledge:
     """What to say on pregnancy or deep vein thrombosis: ask a healthcare provider first."""
 
 
-@dataclass(frozen=True)
-class Cues:
+class Cues(Record):
     """Phrasings for everything said often; several each so a session varies.
 
     Keys are cue names (breathe_in, breathe_out, time_left, switch_sides, ...);
@@ -202,8 +192,7 @@ class Cues:
             raise KeyError(f"no cue named {name!r} in cues.yaml") from None
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(Record):
     """All content, validated: the one source of truth for speech and slot values."""
 
     techniques: dict[str, Technique]

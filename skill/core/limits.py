@@ -8,7 +8,7 @@ tests can pack against a stricter profile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from skill.core.record import Record
 
 # --- Response timing ---------------------------------------------------------
 RESPONSE_WINDOW_S = 8.0
@@ -69,8 +69,7 @@ MAX_REQUEST_BODY_BYTES = 256 * 1024
 """Our cap on a request body; Alexa envelopes are a few KB. Larger gets HTTP 413."""
 
 
-@dataclass(frozen=True)
-class PackingProfile:
+class PackingProfile(Record):
     """The limits one dialog-mode turn must respect; tests build stricter ones."""
 
     max_progressive: int = MAX_PROGRESSIVE

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from skill.content.model import HoldRange, Side
+from skill.core.record import Record, replace
 
 
 class HoldLength(StrEnum):
@@ -43,8 +43,7 @@ _ORDER = (HoldLength.SHORT, HoldLength.STANDARD, HoldLength.LONG)
 _PACE_ORDER = (BreathPace.FASTER, BreathPace.NORMAL, BreathPace.SLOWER)
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(Record):
     """What a user chose; stored in persistent attributes as plain strings."""
 
     hold: HoldLength = HoldLength.STANDARD

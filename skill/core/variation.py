@@ -8,8 +8,9 @@ in a row and the same seed always gives the same sequence.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
+
+from skill.core.digest import blake2b
 
 PHRASING_VARIANTS = 16
 """Distinct wordings a routine cycles through, one per session (the seed is the session
@@ -20,7 +21,7 @@ across users (skill.core.plan memoizes by seed) instead of redoing them every st
 
 def stable_int(*parts: object) -> int:
     """A process-independent hash (Python's hash() is salted per process)."""
-    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    digest = blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8)
     return int.from_bytes(digest, "big")
 
 

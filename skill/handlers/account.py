@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content.model import Side
 from skill.core.preferences import Detail, Preferences
+from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.context import (
     DELETED,

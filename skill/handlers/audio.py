@@ -7,13 +7,13 @@ responses carry no speech, card or reprompt: only AudioPlayer directives.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from skill.core.record import replace
 from skill.deps import Deps
 from skill.handlers.base import Handler
 from skill.handlers.coaching import planned_step

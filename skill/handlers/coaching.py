@@ -8,7 +8,6 @@ response, repacked without progressive responses, so no cue is lost.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -16,6 +15,7 @@ from ask_sdk_model import Response
 
 from skill.adapters.progressive_target import target_from_envelope
 from skill.core.preferences import Preferences
+from skill.core.record import replace
 from skill.core.variation import PHRASING_VARIANTS, Phraser, stable_int
 from skill.deps import Deps
 from skill.handlers.context import session, set_state, state_of

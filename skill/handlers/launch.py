@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.coaching import PENDING, advance, planned_step
 from skill.handlers.context import say, session, set_state, state_of

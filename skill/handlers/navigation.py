@@ -3,12 +3,11 @@ and the yes/no answers to whatever the last turn asked."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.coaching import PENDING, advance, coach, planned_step
 from skill.handlers.context import (

@@ -6,11 +6,12 @@ that start or resume a hands-free routine (skill.handlers.streaming).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+
+from skill.core.record import replace
 
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.audioplayer import PlayDirective

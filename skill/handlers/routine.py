@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content.model import Content, Routine
+from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.coaching import coach, start_position
 from skill.handlers.context import say, set_state, slot, spoken_list, state_of

@@ -55,7 +55,7 @@ def resume(handler_input: HandlerInput, deps: Deps, pos: Position) -> Response:
     state = consume_stream_failure(handler_input, state)
     nxt = advance(deps, pos)
     if nxt is None:
-        from dataclasses import replace
+        from skill.core.record import replace
 
         set_state(handler_input, replace(state, position=None))
         return say(handler_input, "You had finished that routine. Would you like another one?",
@@ -67,7 +67,7 @@ def consume_stream_failure(handler_input: HandlerInput, state: UserState) -> Use
     """After one routine or resume in dialog mode, streaming gets another chance."""
     if not state.stream_failed:
         return state
-    from dataclasses import replace
+    from skill.core.record import replace
 
     from skill.handlers.context import set_state
 
