@@ -115,3 +115,14 @@ def test_copy_and_pickle_round_trip() -> None:
 def test_hidden_fields_stay_out_of_repr() -> None:
     target = ProgressiveTarget("https://api.amazonalexa.com", "secret-token", "req-1")
     assert "secret-token" not in repr(target) and "req-1" in repr(target)
+
+
+def test_records_with_one_or_no_field_compare_and_hash() -> None:
+    class One(Record):
+        only: int
+
+    class Empty(Record):
+        pass
+
+    assert One(1) == One(only=1) != One(2) and hash(One(1)) == hash((1,))
+    assert Empty() == Empty() and repr(Empty()) == f"{Empty.__qualname__}()"

@@ -17,6 +17,7 @@ sees a dataclass (PEP 681 `dataclass_transform`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Record:
     _factories: ClassVar[dict[str, Callable[[], Any]]] = {}
     _hidden: ClassVar[frozenset[str]] = frozenset()
     _frozen: ClassVar[bool] = True
+    _spec: ClassVar[tuple[tuple[str, Any, Callable[[], Any] | None], ...]] = ()
+    _getter: ClassVar[Callable[[Any], tuple[Any, ...]]] = tuple  # no fields: ()
 
     def __init_subclass__(cls, frozen: bool = True, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -87,33 +90,36 @@ class Record:
             raise TypeError(f"non-default field {late!r} follows a default field")
         cls._fields, cls._defaults, cls._factories = tuple(names), defaults, factories
         cls._hidden, cls._frozen = frozenset(hidden), frozen
+        cls._spec = tuple((n, defaults.get(n, _MISSING), factories.get(n)) for n in names)
+        if len(names) > 1:
+            cls._getter = attrgetter(*names)
+        else:  # attrgetter of one name returns a bare value; values are always a tuple
+            one = attrgetter(*names) if names else None
+            cls._getter = lambda record: (one(record),) if one is not None else ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        fields = self._fields
-        if len(args) > len(fields):
-            raise TypeError(f"{type(self).__name__}() takes {len(fields)} arguments, "
+        spec = self._spec
+        if len(args) > len(spec):
+            raise TypeError(f"{type(self).__name__}() takes {len(spec)} arguments, "
                             f"{len(args)} given")
-        values = dict(zip(fields, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in fields:
-                raise TypeError(f"{type(self).__name__}() got an unexpected keyword "
-                                f"argument {name!r}")
-            if name in values:
-                raise TypeError(f"{type(self).__name__}() got multiple values for {name!r}")
-            values[name] = value
-        setter = object.__setattr__
-        for name in fields:
-            if name in values:
-                setter(self, name, values[name])
-            elif name in self._defaults:
-                setter(self, name, self._defaults[name])
-            elif name in self._factories:
-                setter(self, name, self._factories[name]())
+        values = dict(zip(self._fields, args, strict=False))
+        for name, default, factory in spec[len(args):]:
+            if name in kwargs:
+                values[name] = kwargs.pop(name)
+            elif default is not _MISSING:
+                values[name] = default
+            elif factory is not None:
+                values[name] = factory()
             else:
                 raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
+        if kwargs:
+            name = next(iter(kwargs))
+            problem = "multiple values for" if name in values else "an unexpected keyword"
+            raise TypeError(f"{type(self).__name__}() got {problem} argument {name!r}")
+        self.__dict__.update(values)  # the instance dict directly: no __setattr__ per field
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
+        return type(self)._getter(self)  # via the class: a lambda must not bind
 
     def __setattr__(self, name: str, value: Any) -> None:
         if self._frozen:
