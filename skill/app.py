@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from skill.adapters.progressive_target import LazySender, NullSender, ProgressiveSender
 from skill.content import load_content
 from skill.deps import Deps, Tracks
+from skill.envelope_codec import FastSerializer
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import EnsureReprompt, LoadState, RequestLog, SaveState
 from skill.handlers.registry import build_handlers
@@ -123,12 +123,14 @@ class SkillApp:
         builder.add_global_response_interceptor(SaveState(log))
         builder.add_global_response_interceptor(EnsureReprompt())
         self.skill = builder.create()
-        self.serializer = DefaultSerializer()
+        # Decoders compiled once per model class instead of the SDK's per-field reflection
+        # and dateutil: most of a request's time and ~4 ms of a cold start (envelope_codec).
+        self.serializer = FastSerializer()
 
     def handle(self, event: Any, context: Any = None) -> dict[str, Any]:
         """One request envelope in, one response envelope out; never raises."""
         try:
-            envelope = self.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope = self.serializer.deserialize_obj(event, RequestEnvelope)
             if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
                 raise ValueError("not a request envelope")
         except Exception as exc:  # malformed input: the reason logged, never a crash

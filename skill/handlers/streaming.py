@@ -68,7 +68,6 @@ def consume_stream_failure(handler_input: HandlerInput, state: UserState) -> Use
     if not state.stream_failed:
         return state
     from skill.core.record import replace
-
     from skill.handlers.context import set_state
 
     state = replace(state, stream_failed=False)
