@@ -219,8 +219,45 @@ def _body(cls: Any) -> Decoder:
     return body
 
 
+_plans: dict[type, tuple[tuple[str, str], ...]] = {}  # model class -> (attribute, JSON key)
+
+
+def _plan(cls: type) -> tuple[tuple[str, str], ...]:
+    plan = _plans.get(cls)
+    if plan is None:
+        names: dict[str, str] = getattr(cls, "attribute_map", {})
+        types: dict[str, str] = getattr(cls, "deserialized_types", {})
+        plan = _plans[cls] = tuple((a, names.get(a, a)) for a in types)
+    return plan
+
+
 class FastSerializer(DefaultSerializer):
-    """``DefaultSerializer`` with compiled, cached deserialization (``serialize`` unchanged)."""
+    """``DefaultSerializer`` with compiled, cached decoders, and a serializer that reads
+    each model class's attribute map once (the SDK rebuilds it on every object)."""
+
+    def serialize(self, obj: Any) -> Any:
+        """As the SDK's: None, primitives, lists, tuples, dates, enums, dicts, models."""
+        if obj is None or isinstance(obj, _PRIMITIVE):
+            return obj
+        if isinstance(obj, list):
+            return [self.serialize(item) for item in obj]
+        if isinstance(obj, tuple):
+            return tuple(self.serialize(item) for item in obj)
+        if isinstance(obj, (datetime, date)):
+            return obj.isoformat()
+        if isinstance(obj, Enum):
+            return obj.value
+        if isinstance(obj, dict):
+            return {key: self.serialize(value) for key, value in obj.items()}
+        if not hasattr(type(obj), "deserialized_types") or "deserialized_types" in getattr(
+                obj, "__dict__", {}):  # Decimal, or an instance-level type map: the SDK's way
+            return super().serialize(obj)
+        out = {}
+        for attr, key in _plan(type(obj)):
+            value = getattr(obj, attr)
+            if value is not None:
+                out[key] = self.serialize(value)
+        return out
 
     def deserialize(self, payload: str | None, obj_type: Any) -> Any:
         if payload is None:

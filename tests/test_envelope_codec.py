@@ -365,3 +365,43 @@ def test_it_stays_a_drop_in_serializer() -> None:
 def test_fixture_folder_is_covered() -> None:
     fixtures = {f"fixture-{p.stem}" for p in Path(FIXTURES, "requests").glob("*.json")}
     assert fixtures and fixtures <= set(CATALOGUE)
+
+
+# --- serialize: the skill's real responses come out as the SDK would write them ----------------
+
+def _responses(make_app: Any) -> list[Any]:
+    """Response envelopes from a conversation: launch, a routine turn by turn, help, pain,
+    a streaming start on an AudioPlayer device, stop."""
+    app = make_app()
+    device = Device()
+    out = []
+    for envelope in (device.launch(), device.start("glute-release"),
+                     device.intent("AMAZON.NextIntent"), device.intent("AMAZON.RepeatIntent"),
+                     device.intent("AMAZON.HelpIntent"), device.intent("PainIntent"),
+                     device.intent("AMAZON.StopIntent")):
+        request = FastSerializer().deserialize_obj(envelope, RequestEnvelope)
+        response = app.skill.invoke(request_envelope=request, context=None)
+        device.receive(DefaultSerializer().serialize(response))
+        out.append(response)
+    return out
+
+
+def test_responses_serialize_as_the_sdk_does(make_app: Any) -> None:
+    responses = _responses(make_app)
+    for response in responses:
+        assert FastSerializer().serialize(response) == DefaultSerializer().serialize(response)
+    speech = [FastSerializer().serialize(r)["response"].get("outputSpeech") for r in responses]
+    assert all(s and s["ssml"].startswith("<speak>") for s in speech)
+
+
+def test_serialize_handles_every_shape_the_sdk_does() -> None:
+    from decimal import Decimal
+    from enum import Enum
+
+    class Colour(Enum):
+        RED = "red"
+
+    shapes = [None, 1, 2.5, True, "x", b"y", [1, [2]], (1, "a"), {"k": [Colour.RED]},
+              datetime(2026, 11, 29, 14, 0, tzinfo=UTC), Decimal("2"), Decimal("2.5")]
+    for value in shapes:
+        assert FastSerializer().serialize(value) == DefaultSerializer().serialize(value)

@@ -161,9 +161,12 @@ def replace(record: T, /, **changes: Any) -> T:
     unknown = set(changes) - set(record._fields)
     if unknown:
         raise TypeError(f"{type(record).__name__} has no field {sorted(unknown)[0]!r}")
-    values = {name: getattr(record, name) for name in record._fields}
-    values.update(changes)
-    return type(record)(**values)
+    # Every field is already valid on `record`: copy its instance dict instead of
+    # re-running __init__ (replace runs several times on every coaching turn).
+    copied = object.__new__(type(record))
+    copied.__dict__.update(record.__dict__)
+    copied.__dict__.update(changes)
+    return copied
 
 
 def fields(record: Record | type[Record]) -> tuple[str, ...]:
