@@ -1,4 +1,4 @@
-"""Load and validate the YAML content into frozen dataclasses.
+"""Load and validate the YAML content into frozen records (skill.core.record).
 
 Layered like hassil: `load_content()` (cached, the package's own files) ->
 `from_files(folder)` (reads) -> `from_mappings(docs)` (pure). Every error names

@@ -1,4 +1,4 @@
-"""Frozen dataclasses for Hip Coach's content: techniques, routines and knowledge.
+"""Frozen records for Hip Coach's content: techniques, routines and knowledge.
 
 Everything the coach says and every second it holds is data (YAML beside this
 file); these classes are the validated, typed form of that data. They import

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from skill.core.limits import MAX_BREAK_MS
 
-_NOT_XML = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
-                                 *range(0xD800, 0xE000), 0xFFFE, 0xFFFF)}
-"""Characters XML 1.0 cannot hold at all (control characters, lone surrogates): dropped."""
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **_NOT_XML})
-_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", **_NOT_XML})
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold at all (control characters, lone surrogates): dropped.
+(A pattern, not 2,000 translate-table entries built at import: 1 ms of a cold start.)"""
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def escape(words: str) -> str:
@@ -16,7 +18,7 @@ def escape(words: str) -> str:
 
     Hand-rolled: xml.sax.saxutils would import urllib.request (+35 ms on a cold start).
     """
-    return words.translate(_TEXT)
+    return _NOT_XML.sub("", words).translate(_TEXT)
 
 
 def text(words: str) -> str:
@@ -37,7 +39,7 @@ def silence(ms: int, max_break_ms: int = MAX_BREAK_MS) -> str:
 
 def audio(url: str) -> str:
     """An <audio> clip; the URL is attribute-escaped."""
-    return f'<audio src="{url.translate(_ATTR)}"/>'
+    return f'<audio src="{_NOT_XML.sub("", url).translate(_ATTR)}"/>'
 
 
 def speak(body: str) -> str:
