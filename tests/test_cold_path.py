@@ -20,7 +20,8 @@ print(json.dumps({"ssml": out["response"]["outputSpeech"]["ssml"], "gc": gc.isen
 
 
 def test_first_launch_in_a_fresh_interpreter(tmp_path: Path) -> None:
-    env = {"HIPCOACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": "."}
+    env = {"HIPCOACH_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": ".",
+           "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps(Device().launch()),
                           capture_output=True, text=True, env=env, check=True,
                           cwd=Path(__file__).resolve().parents[1])
