@@ -196,6 +196,22 @@ def test_history_and_welcome_back_after_a_completed_routine(talk: Talk) -> None:
     assert re.search(r"\b1 session\b", progress), progress
 
 
+def test_repeat_right_after_the_routine_replays_its_last_turn(talk: Talk,
+                                                             settings: Settings) -> None:
+    talk.launch()
+    talk.start()
+    last = talk.until_done()[-1]
+    before = saved_state(settings).history
+    again = talk.say("AMAZON.RepeatIntent")
+    # the last turn again (not the welcome from before the routine), counted once
+    assert ROUTINE_DONE.search(said(again)) and "welcome" not in said(again).lower()
+    assert break_times_ms(speech(again)) == break_times_ms(speech(last))
+    assert saved_state(settings).history == before and before.completed == {GLUTE.id: 1}
+    # after another answer, "repeat" repeats that answer
+    ease = said(talk.say("PainIntent"))
+    assert said(talk.say("AMAZON.RepeatIntent")) == ease
+
+
 # --------------------------------------------------------------- (2) stop and come back
 
 

@@ -18,7 +18,7 @@ from skill.core.preferences import Preferences
 from skill.core.record import replace
 from skill.core.variation import PHRASING_VARIANTS, Phraser, stable_int
 from skill.deps import Deps
-from skill.handlers.context import session, set_state, state_of
+from skill.handlers.context import FINISHED, session, set_state, state_of
 from skill.state import Position, UserState
 
 if TYPE_CHECKING:  # pacing loads on the first turn that needs it, not at cold start
@@ -73,9 +73,17 @@ def advance(deps: Deps, pos: Position) -> Position | None:
 
 
 def coach(
-    handler_input: HandlerInput, deps: Deps, pos: Position, intro: tuple[str, ...] = ()
+    handler_input: HandlerInput,
+    deps: Deps,
+    pos: Position,
+    intro: tuple[str, ...] = (),
+    *,
+    replay: bool = False,
 ) -> Response:
-    """Speak the turn that starts at `pos`; save where the next one starts."""
+    """Speak the turn that starts at `pos`; save where the next one starts.
+
+    `replay` plays a routine's finished last turn again without counting it twice.
+    """
     from skill.core.limits import ALEXA  # the packer is not needed to launch: load it here
     from skill.core.packing import pack_turn
     from skill.core.plan import cached_turn
@@ -136,13 +144,16 @@ def coach(
         )
     new_pos = replace(pos, next_offset=pos.offset + used, step_done=complete, prefs=prefs.to_dict())
     history = state.history
-    if complete:
+    if complete and not replay:
         history = replace(history, seconds=history.seconds + tl.duration_ms // 1000)
     if complete and last_step:
-        done_count = history.completed.get(pos.routine, 0) + 1
-        history = replace(history, completed={**history.completed, pos.routine: done_count})
+        if not replay:
+            done_count = history.completed.get(pos.routine, 0) + 1
+            history = replace(history, completed={**history.completed, pos.routine: done_count})
         set_state(handler_input, replace(state, position=None, history=history))
         session(handler_input)[PENDING] = "another"
+        # with the preferences it was paced with (finishing can change the effective ones)
+        session(handler_input)[FINISHED] = replace(pos, prefs=prefs.to_dict()).to_dict()
         reprompt = "Would you like another routine? Say list routines, or stop."
     else:
         set_state(handler_input, replace(state, position=new_pos, history=history))

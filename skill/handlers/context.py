@@ -13,6 +13,9 @@ from skill.state import UserState
 STATE = "hipcoach.state"
 STATE_OK = "hipcoach.state_ok"
 DELETED = "hipcoach.deleted"
+FINISHED = "finished_turn"
+"""Session key: where a just-finished routine's last turn started, so "repeat" plays it
+again (coaching turns are SSML and do not set last_speech)."""
 
 
 def state_of(handler_input: HandlerInput) -> UserState:
@@ -108,5 +111,6 @@ def say(
         rb.set_should_end_session(False)
     if not ssml_body:
         session(handler_input)["last_speech"] = speech
+        session(handler_input).pop(FINISHED, None)  # "repeat" now means this answer
     response: Response = rb.response
     return response

@@ -11,6 +11,7 @@ from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.coaching import PENDING, advance, coach, planned_step
 from skill.handlers.context import (
+    FINISHED,
     UNAVAILABLE,
     say,
     session,
@@ -101,6 +102,10 @@ class RepeatHandler(Handler):
         pos = _position(handler_input, self)
         if pos is not None:
             return coach(handler_input, self.deps, pos)
+        finished = Position.from_dict(session(handler_input).get(FINISHED))
+        if finished is not None and planned_step(self.deps, finished) is not None:
+            # Just finished a routine: its last turn again (not the welcome from before it).
+            return coach(handler_input, self.deps, finished, replay=True)
         last = session(handler_input).get("last_speech")
         if isinstance(last, str) and last:
             return say(handler_input, last, "What would you like to do?")
