@@ -6,6 +6,8 @@ and we hash so that the raw user id is never stored or logged.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model.request_envelope import RequestEnvelope
 
@@ -37,4 +39,10 @@ def user_key(request_envelope: RequestEnvelope) -> str:
     user_id = _raw_user_id(request_envelope)
     if user_id is None:
         raise PersistenceException("Request envelope carries no user id; cannot key attributes.")
+    return _digest(user_id)
+
+
+@lru_cache(maxsize=1024)
+def _digest(user_id: str) -> str:
+    """Memoized: the load, the save and the log line of one request hash the same id."""
     return sha256(user_id.encode("utf-8")).hexdigest()
