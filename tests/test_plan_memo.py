@@ -99,3 +99,17 @@ def test_wording_changes_between_sessions_and_cycles(make_app: Callable[..., Ski
     said = [first_turn(k) for k in (0, 1, 2, PHRASING_VARIANTS)]
     assert len(set(said[:3])) == 3  # three sessions in a row, three wordings
     assert said[3] == said[0]  # the variants cycle, so warm processes can reuse turns
+
+
+def test_cached_phrase_is_the_phrasers_pick() -> None:
+    from skill.core.plan import cached_phrase
+    from skill.core.variation import Phraser, stable_int
+
+    names = [n for n, options in CONTENT.cues.phrasings.items()
+             if not any("{" in o for o in options)]
+    assert len(names) >= 5
+    for name in names:
+        picks = [cached_phrase(CONTENT, name, seed) for seed in range(12)]
+        assert picks == [Phraser(CONTENT.cues.phrasings, stable_int(seed, name)).pick(name)[1]
+                         for seed in range(12)]
+        assert len(set(picks)) > 1 or len(CONTENT.cues.phrasings[name]) == 1

@@ -150,6 +150,18 @@ def cached_turn(content: Content, planned: PlannedStep, prefs: Preferences, run_
     return found
 
 
+def cached_phrase(content: Content, name: str, seed: int) -> str:
+    """The phrasing of cue `name` a seed picks (no fields), memoized: two of these close
+    every coaching turn, and each pick hashes twice."""
+    cache = _memo(content)
+    key = ("phrase", name, seed)
+    found = _recall(cache, key)
+    if not isinstance(found, str):
+        found = Phraser(content.cues.phrasings, stable_int(seed, name)).pick(name)[1]
+        _keep(cache, key, found)
+    return found
+
+
 def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
                         seed: int = 0) -> int:
     """How long the whole routine takes at these preferences (memoized)."""

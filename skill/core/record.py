@@ -57,6 +57,7 @@ class Record:
     _hidden: ClassVar[frozenset[str]] = frozenset()
     _frozen: ClassVar[bool] = True
     _spec: ClassVar[tuple[tuple[str, Any, Callable[[], Any] | None], ...]] = ()
+    _names: ClassVar[frozenset[str]] = frozenset()
     _getter: ClassVar[Callable[[Any], tuple[Any, ...]]] = tuple  # no fields: ()
 
     def __init_subclass__(cls, frozen: bool = True, **kwargs: Any) -> None:
@@ -91,6 +92,7 @@ class Record:
         cls._fields, cls._defaults, cls._factories = tuple(names), defaults, factories
         cls._hidden, cls._frozen = frozenset(hidden), frozen
         cls._spec = tuple((n, defaults.get(n, _MISSING), factories.get(n)) for n in names)
+        cls._names = frozenset(names)
         if len(names) > 1:
             cls._getter = attrgetter(*names)
         else:  # attrgetter of one name returns a bare value; values are always a tuple
@@ -98,6 +100,9 @@ class Record:
             cls._getter = lambda record: (one(record),) if one is not None else ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not args and kwargs.keys() == self._names:  # every field by name (from_dict)
+            self.__dict__.update(kwargs)
+            return
         spec = self._spec
         if len(args) > len(spec):
             raise TypeError(f"{type(self).__name__}() takes {len(spec)} arguments, "

@@ -56,6 +56,10 @@ def timeline_for(deps: Deps, state: UserState, pos: Position) -> tuple[Timeline,
 
 
 def phrase(deps: Deps, name: str, seed: int, **fields: object) -> str:
+    if not fields:
+        from skill.core.plan import cached_phrase
+
+        return cached_phrase(deps.content, name, seed)
     return Phraser(deps.content.cues.phrasings, stable_int(seed, name)).pick(name, **fields)[1]
 
 

@@ -37,7 +37,7 @@ class LoadState(AbstractRequestInterceptor):
             attrs[STATE], attrs[STATE_OK] = UserState(), False
             return
         state = UserState.from_dict(raw)
-        attrs[STATE], attrs[STATE_OK], attrs[BEFORE] = state, True, state.to_dict()
+        attrs[STATE], attrs[STATE_OK], attrs[BEFORE] = state, True, state
 
 
 class SaveState(AbstractResponseInterceptor):
@@ -50,11 +50,11 @@ class SaveState(AbstractResponseInterceptor):
         attrs = handler_input.attributes_manager.request_attributes
         if not attrs.get(STATE_OK) or attrs.get(DELETED):
             return
-        current = state_of(handler_input).to_dict()
-        if current == attrs.get(BEFORE):
+        current = state_of(handler_input)
+        if current == attrs.get(BEFORE):  # records compare by value: unchanged, no write
             return
         try:
-            handler_input.attributes_manager.persistent_attributes = current
+            handler_input.attributes_manager.persistent_attributes = current.to_dict()
             handler_input.attributes_manager.save_persistent_attributes()
         except PersistenceException as exc:
             cause = exc.__cause__ or exc.__context__ or exc
