@@ -69,6 +69,27 @@ def _check_json_like(value: object, where: str = "attributes") -> None:
     raise PersistenceException(f"{where}: {type(value).__name__} is not JSON-like")
 
 
+def _plainly_json(value: object) -> bool:
+    """Fast pass of `_check_json_like` on exact types (it runs on every save); anything it
+    doubts goes to the full check, which names the offending path."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    if kind is dict:
+        for k, v in value.items():  # type: ignore[attr-defined]
+            if type(k) is not str or not k or not _plainly_json(v):
+                return False
+        return True
+    if kind is list:
+        for v in value:  # type: ignore[attr-defined]  # noqa: SIM110 (a loop: 2x all()'s speed)
+            if not _plainly_json(v):
+                return False
+        return True
+    return False
+
+
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Persistent attributes in a local SQLite file, keyed by the hashed user id.
 
@@ -163,7 +184,8 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     ) -> None:
         """Replace the user's attributes in one atomic upsert."""
         key = user_key(request_envelope)
-        _check_json_like(attributes)
+        if not _plainly_json(attributes):
+            _check_json_like(attributes)
         document = json.dumps(attributes, ensure_ascii=False, allow_nan=False)
         stamp = self._now().isoformat(timespec="milliseconds")
         try:
