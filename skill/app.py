@@ -19,6 +19,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from skill.adapters.progressive_target import LazySender, NullSender, ProgressiveSender
+from skill.adapters.zone_lookup import LazyZoneLookup, NullZoneLookup, ZoneLookup
 from skill.content import load_content
 from skill.deps import Deps, Tracks
 from skill.envelope_codec import FastSerializer
@@ -95,12 +96,15 @@ class SkillApp:
         sender: ProgressiveSender | None = None,
         clock: Callable[[], datetime] = utc_now,
         tracks: Tracks | bool | None = True,
+        zones: ZoneLookup | None = None,
         deps: Deps | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         if deps is None:
             if sender is None:
                 sender = LazySender() if self.settings.progressive else NullSender()
+            if zones is None:
+                zones = LazyZoneLookup() if self.settings.time_zones else NullZoneLookup()
             deps = Deps(
                 content=load_content(),
                 settings=self.settings,
@@ -108,6 +112,7 @@ class SkillApp:
                 sender=sender,
                 tracks=build_tracks(self.settings) if tracks is True else (tracks or None),
                 log=log,
+                zones=zones,
             )
         self.deps = deps
         builder = CustomSkillBuilder(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from skill.adapters.progressive_target import NullSender, ProgressiveSender
+from skill.adapters.zone_lookup import NullZoneLookup, ZoneLookup
 from skill.content.model import Content
 from skill.core.preferences import Preferences
 from skill.core.record import Record, field
@@ -44,6 +45,8 @@ class Deps(Record, frozen=False):
     sounds: SoundUrls | None = None
     """Cue clips for SSML <audio> in dialog mode; None asks the tracks (HTTPS only)."""
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("hipcoach"))
+    zones: ZoneLookup = field(default_factory=NullZoneLookup)
+    """The device's time zone (Alexa Settings API); the null lookup keeps UTC days."""
     sounds_failed: bool = False
     """Set after the cue clips could not be had once, so later turns do not retry."""
 

@@ -36,6 +36,10 @@ class Settings(Record):
     """HIPCOACH_VERIFY: verify Alexa signatures and timestamps on the web endpoint."""
     progressive: bool = True
     """HIPCOACH_PROGRESSIVE: send progressive responses to pace holds."""
+    settings_api: bool | None = None
+    """HIPCOACH_SETTINGS_API: ask Alexa's Settings API for the device's time zone (streak
+    days). Unset: follows HIPCOACH_PROGRESSIVE, since both call Alexa's service APIs with
+    the request's token, and a machine that cannot reach one cannot reach the other."""
     speech: str = "espeak"
     """HIPCOACH_SPEECH: "espeak" (embedded default) or "polly" for synthesized lines."""
     polly_voice: str = "Joanna"
@@ -50,6 +54,11 @@ class Settings(Record):
     """HIPCOACH_STREAMING: use AudioPlayer on devices that support it."""
     log_level: str = "INFO"
     """HIPCOACH_LOG_LEVEL."""
+
+    @property
+    def time_zones(self) -> bool:
+        """Whether to look up device time zones (see `settings_api`)."""
+        return self.progressive if self.settings_api is None else self.settings_api
 
     @property
     def db_path(self) -> Path:
@@ -77,6 +86,8 @@ class Settings(Record):
             skill_id=get("SKILL_ID"),
             verify=_flag(get("VERIFY"), d.verify),
             progressive=_flag(get("PROGRESSIVE"), d.progressive),
+            settings_api=None if get("SETTINGS_API") is None else _flag(get("SETTINGS_API"),
+                                                                         True),
             speech=(get("SPEECH") or d.speech).lower(),
             polly_voice=get("POLLY_VOICE") or d.polly_voice,
             audio_store=(get("AUDIO_STORE") or d.audio_store).lower(),

@@ -133,6 +133,10 @@ class UserState(Record):
     """The user asked to be guided step by step (no hands-free audio)."""
     stream_failed: bool = False
     """Playback failed last time: the next routine or resume uses dialog mode once."""
+    time_zone: str = ""
+    """The device's IANA time zone from the Alexa Settings API ("" = unknown: UTC days)."""
+    zone_checked: str = ""
+    """ISO date (UTC) the time zone was last asked for, so it is asked at most weekly."""
 
     def effective_prefs(self, routine_id: str) -> Preferences:
         """Preferences for pacing: detailed cues the first time through a routine."""
@@ -146,7 +150,8 @@ class UserState(Record):
                 "prefs": self.prefs.to_dict(), "detail_chosen": self.detail_chosen,
                 "position": self.position.to_dict() if self.position else None,
                 "history": self.history.to_dict(), "dialog_only": self.dialog_only,
-                "stream_failed": self.stream_failed}
+                "stream_failed": self.stream_failed, "time_zone": self.time_zone,
+                "zone_checked": self.zone_checked}
 
     @classmethod
     def from_dict(cls, data: Any) -> UserState:
@@ -158,4 +163,6 @@ class UserState(Record):
                    position=Position.from_dict(data.get("position")),
                    history=History.from_dict(data.get("history")),
                    dialog_only=data.get("dialog_only") is True,
-                   stream_failed=data.get("stream_failed") is True)
+                   stream_failed=data.get("stream_failed") is True,
+                   time_zone=_str(data.get("time_zone")),
+                   zone_checked=_str(data.get("zone_checked")))

@@ -528,7 +528,8 @@ def directive_api() -> Iterator[DirectiveServer]:
 
 
 def _progressive_app(make_app: Callable[..., SkillApp], settings: Settings) -> SkillApp:
-    return make_app(settings=replace(settings, progressive=True), sender=DirectiveApiSender())
+    return make_app(settings=replace(settings, progressive=True, settings_api=False),
+                    sender=DirectiveApiSender())
 
 
 @pytest.mark.parametrize(

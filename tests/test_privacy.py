@@ -81,7 +81,9 @@ def directive_api() -> Iterator[DirectiveServer]:
 
 @pytest.fixture
 def app(make_app: Callable[..., SkillApp], settings: Settings) -> SkillApp:
-    return make_app(settings=replace(settings, progressive=True, streaming=True),
+    # the Settings API has its own no-token-in-logs tests (test_local_time.py)
+    return make_app(settings=replace(settings, progressive=True, streaming=True,
+                                     settings_api=False),
                     sender=DirectiveApiSender(), tracks=Tracks())
 
 

@@ -61,7 +61,8 @@ def in_order(expected: list[str], heard: list[str]) -> list[str]:
 def app(
     make_app: Callable[..., SkillApp], settings: Settings, sender: DirectiveApiSender
 ) -> SkillApp:
-    return make_app(settings=record_replace(settings, progressive=True), sender=sender)
+    return make_app(settings=record_replace(settings, progressive=True, settings_api=False),
+                    sender=sender)
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ class _TimedApiClient(ApiClient):
         )
 
 
-def _endpoint_problem(endpoint: str) -> str | None:
+def endpoint_problem(endpoint: str) -> str | None:
     """Why ``endpoint`` must not receive the bearer token, or None if it may.
 
     HTTPS is required, as in ask-sdk's ``DefaultApiClient``; plain HTTP is allowed only to a
@@ -243,7 +243,7 @@ class DirectiveApiSender:
         if not pieces:
             return 0
         deadline = self._clock() + self._budget_s
-        problem = _endpoint_problem(target.api_endpoint)
+        problem = endpoint_problem(target.api_endpoint)
         if problem is not None:
             self._warn(problem, 0, len(pieces), target)
             return 0

@@ -5,12 +5,15 @@ with the request's `apiAccessToken`. The console puts this server's address
 there, so the skill's real progressive path runs (with either transport) and
 the console prints the speeches in order before the final response, as a
 device would play them. Like Alexa it answers 204, 400 for a malformed body
-and 401 for a wrong token.
+and 401 for a wrong token. It also answers the Settings API's time zone question with
+this machine's zone, so streaks in the console follow local days.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +21,19 @@ from types import TracebackType
 from typing import Any
 
 PATH = "/v1/directives"
+ZONE_PATH = r"/v2/devices/[^/]+/settings/System\.timeZone"
+
+
+def local_zone_name() -> str | None:
+    """This machine's IANA zone: $TZ, else the /etc/localtime link, else None."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = os.path.realpath("/etc/localtime")
+        except OSError:
+            return None
+        name = target.partition("/zoneinfo/")[2]
+    return name or None
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(204)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def do_GET(self) -> None:
+        """The Settings API's time zone, as this machine's (the console is the device)."""
+        if not re.fullmatch(ZONE_PATH, self.path.split("?")[0]):
+            self._reply(404, "NOT_FOUND")
+            return
+        if self.headers.get("Authorization") != f"Bearer {self.server.owner.token}":
+            self._reply(401, "UNAUTHORIZED")
+            return
+        zone = local_zone_name()
+        if zone is None:  # like a device whose owner never set one
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps(zone).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _reply(self, status: int, code: str) -> None:
         body = json.dumps({"code": code, "message": f"console directive API: {code}"}).encode()

@@ -19,6 +19,7 @@ from skill.handlers.context import (
     state_known,
     state_of,
 )
+from skill.handlers.local_time import local_today
 from skill.state import UserState
 
 SETTINGS: dict[str, tuple[str, object]] = {
@@ -87,7 +88,7 @@ class ProgressHandler(Handler):
                 "Which routine would you like to start?",
             )
         minutes = round(h.seconds / 60)
-        streak = h.current_streak(self.deps.clock().date())
+        streak = h.current_streak(local_today(self.deps, state_of(handler_input)))
         days = f"{streak} day{'s' * (streak != 1)} in a row" if streak else "no current streak"
         sessions = f"{h.sessions} session{'s' * (h.sessions != 1)}"
         return say(

@@ -11,6 +11,7 @@ from skill.core.record import replace
 from skill.handlers.base import Handler
 from skill.handlers.coaching import coach, start_position
 from skill.handlers.context import say, set_state, slot, spoken_list, state_of
+from skill.handlers.local_time import local_today, with_time_zone
 from skill.handlers.streaming import can_stream, consume_stream_failure, start_stream
 
 MASS_NOUNS = ("oil", "lotion")
@@ -58,8 +59,8 @@ def start_routine(handler_input: HandlerInput, handler: Handler, routine: Routin
     from skill.core.plan import format_clock, routine_duration_ms
 
     deps = handler.deps
-    state = state_of(handler_input)
-    today = deps.clock().date()
+    state = with_time_zone(handler_input, deps, state_of(handler_input))
+    today = local_today(deps, state)
     pos = start_position(deps, state, routine.id)
     state = replace(state, position=pos, history=state.history.with_session(today))
     set_state(handler_input, state)

@@ -1,4 +1,5 @@
-"""A local fake of Alexa's directive API (``POST /v1/directives``) for hermetic tests.
+"""A local fake of Alexa's directive API (``POST /v1/directives``) for hermetic tests; it
+also answers other service API paths (the Settings API's GET) with scripted JSON.
 
 Why a real HTTP server instead of mocking ``requests``: the progressive-response sender's
 guarantees (timeouts, a hard budget, keep-alive reuse, connection errors) live in the socket
@@ -47,6 +48,8 @@ class Reply:
     delay_s: float = 0.0
     hang: bool = False
     trickle_s: float = 0.0
+    body: Any = None
+    """A JSON body to answer with (other Alexa service APIs, e.g. the Settings API)."""
 
     @classmethod
     def ok(cls) -> Reply:
@@ -62,6 +65,11 @@ class Reply:
     def delayed(cls, delay_s: float, status: int = 204) -> Reply:
         """Answer ``status`` after ``delay_s`` seconds."""
         return cls(status, delay_s=delay_s)
+
+    @classmethod
+    def json(cls, value: Any, status: int = 200) -> Reply:
+        """Answer ``status`` with ``value`` as a JSON body."""
+        return cls(status, body=value)
 
     @classmethod
     def hang_forever(cls) -> Reply:
@@ -138,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.trickle_s > 0:
             self._trickle(reply.trickle_s)
             return
-        self._answer(reply.status)
+        self._answer(reply.status, reply.body)
 
     def _trickle(self, interval_s: float) -> None:
         self.close_connection = True
@@ -149,13 +157,14 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:  # the client gave up and closed the connection
                 return
 
-    def _answer(self, status: int) -> None:
+    def _answer(self, status: int, body: Any = None) -> None:
         if status == 204:
             self.send_response(204)
             self.end_headers()
             return
         payload = json.dumps(
-            {"code": _ERROR_CODES.get(status, "INTERNAL_ERROR"), "message": f"fake {status}"}
+            body if body is not None
+            else {"code": _ERROR_CODES.get(status, "INTERNAL_ERROR"), "message": f"fake {status}"}
         ).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
