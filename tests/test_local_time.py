@@ -147,3 +147,14 @@ def test_the_console_answers_as_a_device_in_this_machines_zone(
         assert SettingsApiZoneLookup().zone(console) == "Pacific/Auckland"
         wrong = ZoneQuery(api_endpoint=inbox.url, device_id=DEVICE, api_access_token="x")
         assert SettingsApiZoneLookup().zone(wrong) is None  # 401, as Alexa would
+
+
+def test_a_broken_lookup_still_starts_the_routine(make_app: Callable[..., SkillApp],
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def zone(self, query: ZoneQuery) -> str | None:
+            raise RuntimeError("bug")
+
+    out = make_app(zones=Broken()).handle(Device().start("glute-release"))
+    assert "glute release" in plain(speech(out)).lower()
+    assert caplog.text.count("time zone lookup raised RuntimeError") == 1

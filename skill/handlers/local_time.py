@@ -37,7 +37,11 @@ def with_time_zone(handler_input: HandlerInput, deps: Deps, state: UserState) ->
     query = zone_query(handler_input.request_envelope)
     if query is None:
         return state
-    zone = deps.zones.zone(query)
+    try:
+        zone = deps.zones.zone(query)
+    except Exception as exc:  # a lookup must never cost the user their routine
+        deps.log.warning("time zone lookup raised %s; UTC days", type(exc).__name__)
+        zone = None
     return replace(state, time_zone=zone or state.time_zone, zone_checked=today.isoformat())
 
 
