@@ -28,14 +28,11 @@ piece in the final response; that is the safe side of the trade (no silent gap i
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import wait
 from typing import Final
-from urllib.parse import urlsplit
 
 import requests
 from ask_sdk_core.serialize import DefaultSerializer
@@ -49,6 +46,7 @@ from ask_sdk_model.services.directive.send_directive_request import SendDirectiv
 from ask_sdk_model.services.directive.speak_directive import SpeakDirective
 from ask_sdk_model.services.service_exception import ServiceException
 
+from skill.adapters.api_calls import MAX_IN_FLIGHT_CALLS, endpoint_problem, start_daemon
 from skill.adapters.progressive_target import (
     NullSender,
     ProgressiveSender,
@@ -88,13 +86,9 @@ DEFAULT_CALL_TIMEOUT_S: Final = 0.75
 MIN_CALL_WINDOW_S: Final = 0.05
 #: Alexa plays at most 5 progressive responses per request (PLATFORM.md, [3P]).
 MAX_PROGRESSIVE_PER_REQUEST: Final = 5
-#: Calls allowed in flight process-wide, abandoned ones included (see module docstring).
-MAX_IN_FLIGHT_CALLS: Final = 8
 
 _DIRECTIVES_PATH: Final = "/v1/directives"
-_LOOPBACK_NAMES: Final = frozenset({"localhost"})
 
-_in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT_CALLS)
 _serializer = DefaultSerializer()
 _module_logger = logging.getLogger(__name__)
 
@@ -151,61 +145,6 @@ class _TimedApiClient(ApiClient):
             status_code=response.status_code,
             body=response.text,
         )
-
-
-def endpoint_problem(endpoint: str) -> str | None:
-    """Why ``endpoint`` must not receive the bearer token, or None if it may.
-
-    HTTPS is required, as in ask-sdk's ``DefaultApiClient``; plain HTTP is allowed only to a
-    loopback host, for the local fake directive API in tests and local runs.
-    """
-    try:
-        parts = urlsplit(endpoint)
-        host = parts.hostname or ""
-    except ValueError:
-        return "malformed apiEndpoint"
-    if not host:
-        return "apiEndpoint without host"
-    if parts.scheme == "https":
-        return None
-    if parts.scheme == "http" and _is_loopback(host):
-        return None
-    return f"apiEndpoint scheme {parts.scheme or 'none'!r} not allowed"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _start_daemon(work: Callable[[], None]) -> Future[None] | None:
-    """Run ``work`` in a new daemon thread; None when too many calls are already in flight."""
-    if not _in_flight.acquire(blocking=False):
-        return None
-    future: Future[None] = Future()
-
-    def run() -> None:
-        try:
-            if future.set_running_or_notify_cancel():
-                try:
-                    work()
-                except BaseException as exc:
-                    future.set_exception(exc)
-                else:
-                    future.set_result(None)
-        finally:
-            _in_flight.release()
-
-    try:
-        threading.Thread(target=run, name="progressive-response", daemon=True).start()
-    except BaseException:
-        _in_flight.release()
-        raise
-    return future
 
 
 class DirectiveApiSender:
@@ -284,7 +223,7 @@ class DirectiveApiSender:
         def work() -> None:
             client.enqueue(directive_request)
 
-        future = _start_daemon(work)
+        future = start_daemon(work, "directive")
         if future is None:
             raise _SendFailed(f"{MAX_IN_FLIGHT_CALLS} calls already in flight")
         done, _ = wait([future], timeout=window_s)

@@ -6,9 +6,9 @@ such as ``"America/Los_Angeles"``, or 204 when the user never set one (Alexa Set
 reference and "Personalize your Alexa skill with customer-specific time zone",
 developer.amazon.com).
 
-The call runs in a daemon thread with a hard deadline: socket timeouts do not cover DNS
-or a server that trickles bytes, and a slow answer must not eat the 8 s Alexa gives the
-whole response. A failed or late answer is logged once with its cause (never the token)
+The call runs with a hard deadline (skill.adapters.api_calls): socket timeouts do not
+cover DNS or a server that trickles bytes, and a slow answer must not eat the 8 s Alexa
+gives the whole response. A failed or late answer is logged once with its cause (never the token)
 and the caller keeps UTC days.
 """
 
@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
+from concurrent.futures import wait
 from typing import Any, Final
 from urllib.parse import quote
 
 import requests
 
-from skill.adapters.progressive import endpoint_problem
+from skill.adapters.api_calls import MAX_IN_FLIGHT_CALLS, endpoint_problem, start_daemon
 from skill.adapters.zone_lookup import ZoneQuery
 
 #: Hard deadline for one lookup, connection and DNS included. Once a week per user, on
@@ -65,25 +65,25 @@ class SettingsApiZoneLookup:
         url = query.api_endpoint.rstrip("/") + _PATH.format(device=quote(query.device_id,
                                                                         safe=""))
         box: dict[str, Any] = {}
-        done = threading.Event()
 
         def call() -> None:
-            try:
-                box["response"] = self._session.get(
-                    url, timeout=(self._deadline_s, self._deadline_s), allow_redirects=False,
-                    headers={"Authorization": f"Bearer {query.api_access_token}",
-                             "Accept": "application/json"})
-            except Exception as exc:  # transport failure: reported below, by type only
-                box["error"] = exc
-            finally:
-                done.set()
+            box["response"] = self._session.get(
+                url, timeout=(self._deadline_s, self._deadline_s), allow_redirects=False,
+                headers={"Authorization": f"Bearer {query.api_access_token}",
+                         "Accept": "application/json"})
 
-        threading.Thread(target=call, name="settings-api", daemon=True).start()
-        if not done.wait(self._deadline_s):
+        future = start_daemon(call, "settings")
+        if future is None:
+            log.warning("time zone lookup skipped: %d calls already in flight",
+                        MAX_IN_FLIGHT_CALLS)
+            return None
+        done, _ = wait([future], timeout=self._deadline_s)
+        if not done:
             log.warning("time zone lookup timed out after %.1f s", self._deadline_s)
             return None
-        if "error" in box:
-            log.warning("time zone lookup failed: %s", type(box["error"]).__name__)
+        error = future.exception()
+        if error is not None:  # transport failure: reported by type only (never the token)
+            log.warning("time zone lookup failed: %s", type(error).__name__)
             return None
         response = box["response"]
         if response.status_code == 204:  # the user never set a time zone
