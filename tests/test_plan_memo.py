@@ -113,3 +113,32 @@ def test_cached_phrase_is_the_phrasers_pick() -> None:
         assert picks == [Phraser(CONTENT.cues.phrasings, stable_int(seed, name)).pick(name)[1]
                          for seed in range(12)]
         assert len(set(picks)) > 1 or len(CONTENT.cues.phrasings[name]) == 1
+
+
+def test_threads_sharing_the_memo_never_trip_over_each_other(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+
+    monkeypatch.setattr(plan, "CACHE_LIMIT", 4)  # constant eviction
+    monkeypatch.setitem(plan._CACHES, id(CONTENT), {})
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(400):
+                plan.cached_phrase(CONTENT, "reprompt", (k * 7 + i) % 11)
+        except BaseException as exc:
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert errors == []

@@ -6,6 +6,7 @@ step's timeline, so "Step 2: ..." is worded and timed the same everywhere.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,19 +46,26 @@ def _memo(content: Content) -> dict[tuple[object, ...], object]:
     return cache
 
 
+_LOCK = threading.Lock()
+"""The web server answers from several threads: the LRU's pop-and-reinsert and eviction
+are several dict operations, which must not interleave."""
+
+
 def _recall(cache: dict[tuple[object, ...], object], key: tuple[object, ...]) -> object:
     """The cached value (refreshed as most recently used), or None."""
-    found = cache.pop(key, None)
-    if found is not None:
-        cache[key] = found
+    with _LOCK:
+        found = cache.pop(key, None)
+        if found is not None:
+            cache[key] = found
     return found
 
 
 def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...],
           value: object) -> None:
-    while len(cache) >= CACHE_LIMIT:
-        del cache[next(iter(cache))]  # dicts keep insertion order: the oldest use first
-    cache[key] = value
+    with _LOCK:
+        while len(cache) >= CACHE_LIMIT:
+            del cache[next(iter(cache))]  # dicts keep insertion order: the oldest use first
+        cache[key] = value
 
 
 def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
