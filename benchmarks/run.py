@@ -66,7 +66,7 @@ NOTABLE_MODULES = ("flask", "werkzeug", "pydub", "boto3", "botocore", "requests"
 
 # --- sizes (full run / --quick) -------------------------------------------------------------
 SIZES: dict[str, dict[str, int]] = {
-    "full": {"cold_n": 15, "launch_n": 500, "launch_warm": 50, "turn_n": 300, "turn_warm": 30,
+    "full": {"cold_n": 21, "launch_n": 500, "launch_warm": 50, "turn_n": 300, "turn_warm": 30,
              "prog_n": 30, "hang_n": 6, "worst_n": 5, "tput_requests": 4000, "tput_s": 10},
     "quick": {"cold_n": 3, "launch_n": 60, "launch_warm": 10, "turn_n": 40, "turn_warm": 5,
               "prog_n": 5, "hang_n": 2, "worst_n": 2, "tput_requests": 400, "tput_s": 3},
