@@ -28,9 +28,10 @@ from click.testing import CliRunner
 
 from skill.console.envelopes import EnvelopeFactory
 from skill.console.matcher import Matcher
-from skill.console.player_sim import SimPlayer, TrackLengths, describe_audio, track_name
+from skill.console.player_sim import SimPlayer
 from skill.console.render import Player, Screen
 from skill.console.session import ChatSession
+from skill.console.tracks import TrackLengths, describe_audio, track_name
 from skill.console.transport import InProcess
 from skill.content import Content, load_content
 from skill.core.pacing import sides_of

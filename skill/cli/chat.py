@@ -14,10 +14,11 @@ import click
 from skill.console.directives import DirectiveInbox
 from skill.console.envelopes import DEFAULT_SKILL_ID, EnvelopeFactory
 from skill.console.matcher import Matcher
-from skill.console.player_sim import SimPlayer, TrackLengths
+from skill.console.player_sim import SimPlayer
 from skill.console.render import Player, Screen
 from skill.console.session import ChatSession
 from skill.console.speech import Espeak, Silent, Speaker
+from skill.console.tracks import TrackLengths
 from skill.console.transport import Http, InProcess, Transport, TransportError
 from skill.content import load_content
 from skill.interaction.generate import build_model

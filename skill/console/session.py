@@ -30,8 +30,9 @@ from typing import Protocol
 from skill.console.directives import Speech
 from skill.console.envelopes import EnvelopeFactory, JsonDict
 from skill.console.matcher import Matcher, normalize
-from skill.console.player_sim import Event, SimPlayer, describe_audio
+from skill.console.player_sim import Event, SimPlayer
 from skill.console.render import Player, clock_text, describe_request, play_response, speech_ssml
+from skill.console.tracks import describe_audio
 from skill.console.transport import Transport, TransportError
 from skill.core.limits import MAX_PROGRESSIVE
 from skill.core.record import replace
