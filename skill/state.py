@@ -80,7 +80,7 @@ class History(Record):
 
     def with_session(self, today: date) -> History:
         """Count a session started today and extend or restart the streak."""
-        last = _parse_day(self.last_day)
+        last = parse_day(self.last_day)
         if last == today:
             streak = max(self.streak, 1)
         elif last is not None and today - last == timedelta(days=1):
@@ -92,7 +92,7 @@ class History(Record):
 
     def current_streak(self, today: date) -> int:
         """The streak as of today: broken when the last session is older than yesterday."""
-        last = _parse_day(self.last_day)
+        last = parse_day(self.last_day)
         if last is None or today - last > timedelta(days=1):
             return 0
         return self.streak
@@ -113,7 +113,8 @@ class History(Record):
                    if isinstance(done, dict) else {})
 
 
-def _parse_day(text: str) -> date | None:
+def parse_day(text: str) -> date | None:
+    """An ISO date as stored in the state, or None when missing or malformed."""
     try:
         return date.fromisoformat(text)
     except ValueError:

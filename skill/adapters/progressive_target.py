@@ -69,17 +69,20 @@ def target_from_envelope(request_envelope: Any) -> ProgressiveTarget | None:
     request = getattr(request_envelope, "request", None)
     if not isinstance(request, LaunchRequest | IntentRequest):
         return None
+    access = service_access(request_envelope)
+    request_id = getattr(request, "request_id", None)
+    if access is None or not (isinstance(request_id, str) and request_id):
+        return None
+    return ProgressiveTarget(api_endpoint=access[0], api_access_token=access[1],
+                             request_id=request_id)
+
+
+def service_access(request_envelope: Any) -> tuple[str, str] | None:
+    """(apiEndpoint, apiAccessToken) from context.System: what any call to an Alexa service
+    API on behalf of this request needs (directive API, Settings API), or None."""
     system = getattr(getattr(request_envelope, "context", None), "system", None)
     endpoint = getattr(system, "api_endpoint", None)
     token = getattr(system, "api_access_token", None)
-    request_id = getattr(request, "request_id", None)
-    if not (
-        isinstance(endpoint, str)
-        and endpoint
-        and isinstance(token, str)
-        and token
-        and isinstance(request_id, str)
-        and request_id
-    ):
-        return None
-    return ProgressiveTarget(api_endpoint=endpoint, api_access_token=token, request_id=request_id)
+    if isinstance(endpoint, str) and endpoint and isinstance(token, str) and token:
+        return endpoint, token
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from skill.adapters.progressive_target import service_access
 from skill.core.record import Record, field
 
 
@@ -51,11 +52,9 @@ class LazyZoneLookup:
 
 def zone_query(request_envelope: Any) -> ZoneQuery | None:
     """The query for this request's device, or None when the request cannot make one."""
+    access = service_access(request_envelope)
     system = getattr(getattr(request_envelope, "context", None), "system", None)
-    endpoint = getattr(system, "api_endpoint", None)
-    token = getattr(system, "api_access_token", None)
     device_id = getattr(getattr(system, "device", None), "device_id", None)
-    if not (isinstance(endpoint, str) and endpoint and isinstance(token, str) and token
-            and isinstance(device_id, str) and device_id):
+    if access is None or not (isinstance(device_id, str) and device_id):
         return None
-    return ZoneQuery(api_endpoint=endpoint, device_id=device_id, api_access_token=token)
+    return ZoneQuery(api_endpoint=access[0], device_id=device_id, api_access_token=access[1])

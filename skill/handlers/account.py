@@ -80,7 +80,8 @@ class ProgressHandler(Handler):
     def handle(self, handler_input: HandlerInput) -> Response:
         if not state_known(handler_input):
             return say(handler_input, UNAVAILABLE, "What would you like to do?")
-        h = state_of(handler_input).history
+        state = state_of(handler_input)
+        h = state.history
         if h.sessions == 0:
             return say(
                 handler_input,
@@ -88,7 +89,7 @@ class ProgressHandler(Handler):
                 "Which routine would you like to start?",
             )
         minutes = round(h.seconds / 60)
-        streak = h.current_streak(local_today(self.deps, state_of(handler_input)))
+        streak = h.current_streak(local_today(self.deps, state))
         days = f"{streak} day{'s' * (streak != 1)} in a row" if streak else "no current streak"
         sessions = f"{h.sessions} session{'s' * (h.sessions != 1)}"
         return say(

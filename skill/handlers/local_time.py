@@ -14,23 +14,16 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.adapters.zone_lookup import zone_query
 from skill.core.record import replace
 from skill.deps import Deps
-from skill.state import UserState
+from skill.state import UserState, parse_day
 
 ZONE_REFRESH = timedelta(days=7)
 """How long a known time zone is trusted before it is asked for again (users travel)."""
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def with_time_zone(handler_input: HandlerInput, deps: Deps, state: UserState) -> UserState:
     """`state` with its time zone looked up when due (the caller saves it)."""
     today = deps.clock().date()
-    checked = _day(state.zone_checked)
+    checked = parse_day(state.zone_checked)
     if checked is not None and (today - checked < ZONE_REFRESH if state.time_zone
                                 else checked == today):
         return state
