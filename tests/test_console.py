@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from skill.console.transport import Http, InProcess, TransportError, alexa_url
 from skill.content import load_content
 from skill.interaction.generate import build_model
 from tests.support.fake_time import FakeTime
+from tests.support.json_http import JsonHandler
 
 Json = dict[str, Any]
 NOW = datetime(2026, 11, 29, 12, 0, 5, 123456, tzinfo=UTC)
@@ -339,7 +340,7 @@ def test_audio_player_device_shows_playback(inbox: DirectiveInbox, matcher: Matc
 
 
 # --- the command, over HTTP, against a fake `hipcoach serve` -----------------------------
-class _FakeServe(BaseHTTPRequestHandler):
+class _FakeServe(JsonHandler):
     skill = FakeSkill(progressive={"StartRoutineIntent": ["<speak>Getting ready.</speak>"]})
 
     def do_POST(self) -> None:
@@ -348,15 +349,7 @@ class _FakeServe(BaseHTTPRequestHandler):
             self.send_response(400)
             self.end_headers()
             return
-        body = json.dumps(self.skill.send(envelope)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json(self.skill.send(envelope))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from itertools import count
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,6 +41,7 @@ from skill.core.record import replace
 from skill.interaction.generate import build_model
 from skill.settings import Settings
 from tests.support.fake_time import FakeTime
+from tests.support.json_http import JsonHandler
 
 Json = dict[str, Any]
 NOW = datetime(2026, 11, 29, 12, 0, 5, tzinfo=UTC)
@@ -391,7 +392,7 @@ def test_names_and_summaries() -> None:
 
 
 # --- `hipcoach chat --audio-player` wires the player in --------------------------------
-class _Streaming(BaseHTTPRequestHandler):
+class _Streaming(JsonHandler):
     seen: ClassVar[list[Json]] = []
 
     def do_POST(self) -> None:
@@ -401,15 +402,7 @@ class _Streaming(BaseHTTPRequestHandler):
         response: Json = {}
         if name == "StartRoutineIntent":
             response = {"directives": [play("hc1:glute-release:0:0:v")], "shouldEndSession": True}
-        body = json.dumps({"version": "1.0", "response": response}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_json({"version": "1.0", "response": response})
 
 
 def test_chat_command_with_audio_player(content: Content) -> None:

@@ -81,15 +81,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = json.dumps(zone).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self._json(200, zone)
 
     def _reply(self, status: int, code: str) -> None:
-        body = json.dumps({"code": code, "message": f"console directive API: {code}"}).encode()
+        self._json(status, {"code": code, "message": f"console directive API: {code}"})
+
+    def _json(self, status: int, value: object) -> None:
+        body = json.dumps(value).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

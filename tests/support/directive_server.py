@@ -27,9 +27,11 @@ import socket
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from tests.support.json_http import JsonHandler
 
 __all__ = ["DirectiveServer", "RecordedRequest", "Reply"]
 
@@ -106,7 +108,7 @@ _ERROR_CODES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     """Request handler; the owning :class:`DirectiveServer` is reached via ``self.server``."""
 
     # HTTP/1.1 so the client's keep-alive connection reuse is exercised.
@@ -162,15 +164,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(204)
             self.end_headers()
             return
-        payload = json.dumps(
+        self.send_json(
             body if body is not None
-            else {"code": _ERROR_CODES.get(status, "INTERNAL_ERROR"), "message": f"fake {status}"}
-        ).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+            else {"code": _ERROR_CODES.get(status, "INTERNAL_ERROR"), "message": f"fake {status}"},
+            status)
 
     def setup(self) -> None:
         super().setup()
@@ -184,10 +181,6 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
         finally:
             self.server.owner._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence the default stderr access log."""
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
