@@ -40,6 +40,7 @@ CUE_FIELDS: dict[str, frozenset[str]] = {
     "continue_question": frozenset(),
     "reprompt": frozenset(),
     "routine_done": frozenset(),
+    "start_over_hint": frozenset(),
     "step_intro": frozenset({"number", "title"}),
 }
 

@@ -27,6 +27,8 @@ RELEASE_REST_MS = 2000
 """Quiet after the release cue."""
 SWITCH_REST_MS = 4000
 """Time to change sides after the switch cue."""
+CLOSING_REST_MS = 1000
+"""Quiet after the last closing line, so the track does not stop mid-breath."""
 MIN_PHASE_MS = 1500
 """A breath phase shorter than this is folded into the one before it."""
 GUIDED_CYCLES = {Detail.DETAILED: 3, Detail.BRIEF: 2}
@@ -152,13 +154,14 @@ def line_id_of(prefix: str, part: str, index: int, side: Side | None) -> str:
 
 def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences, seed: int,
          cues: Cues, *, where: SideContext = SideContext(), hold_s: int | None = None,
-         intro: tuple[Line, ...] = (), timer: SpeechTimer = estimate_speech_ms,
-         start_ms: int = 0) -> Timeline:
+         intro: tuple[Line, ...] = (), outro: tuple[Line, ...] = (),
+         timer: SpeechTimer = estimate_speech_ms, start_ms: int = 0) -> Timeline:
     """Pace one side of a step (or the whole step when it has no sides).
 
     `hold_s` overrides the preference (any value the step's range allows);
-    `intro` lines (line id, text) are spoken first (e.g. "Step 2: ..."); `timer` gives speech
-    durations (the estimate, or measured clip lengths when rendering audio).
+    `intro` lines (line id, text) are spoken first (e.g. "Step 2: ..."); `outro` lines are
+    spoken last, as CLOSING events (the end of a routine's last streaming track); `timer`
+    gives speech durations (the estimate, or measured clip lengths when rendering audio).
     """
     hold = hold_s if hold_s is not None else prefs.hold_seconds(step.hold)
     if not step.hold.min_s <= hold <= step.hold.max_s:
@@ -200,6 +203,9 @@ def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences
     if where.switch_to is not None:
         line_id, text = ph.pick("switch_sides", side=where.switch_to.value)
         b.add(EventKind.SWITCH_SIDES, text, line_id, extra_ms=SWITCH_REST_MS)
+    for i, (line_id, text) in enumerate(outro):
+        b.add(EventKind.CLOSING, text, line_id,
+              extra_ms=CLOSING_REST_MS if i == len(outro) - 1 else LINE_GAP_MS)
     return Timeline(tuple(b.events), hold * 1000)
 
 

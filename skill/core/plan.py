@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skill.content.model import Content, Routine, Side, Step, Technique
-from skill.core.pacing import SideContext, pace, pace_step, sides_of
+from skill.core.pacing import Line, SideContext, pace, pace_step, sides_of
 from skill.core.preferences import Preferences
 from skill.core.timeline import SpeechTimer, Timeline, estimate_speech_ms
 from skill.core.variation import Phraser, stable_int
@@ -24,11 +24,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PlannedStep:
-    """Step `index` (0-based) of a routine with its technique."""
+    """Step `index` (0-based) of a routine of `count` steps, with its technique."""
 
     index: int
     technique: Technique
     step: Step
+    count: int
+    """How many steps the routine has: the last one (index count - 1) closes the routine."""
+
+    @property
+    def last(self) -> bool:
+        """True for the routine's final step."""
+        return self.index == self.count - 1
 
 
 _CACHES: dict[int, dict[tuple[object, ...], object]] = {}
@@ -74,7 +81,8 @@ def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
     key = ("steps", routine.id)
     found = _recall(cache, key)
     if not isinstance(found, tuple):
-        found = tuple(PlannedStep(i, t, s) for i, (t, s) in enumerate(content.steps_of(routine)))
+        pairs = content.steps_of(routine)
+        found = tuple(PlannedStep(i, t, s, len(pairs)) for i, (t, s) in enumerate(pairs))
         _keep(cache, key, found)
     return found
 
@@ -98,24 +106,48 @@ def step_intro(content: Content, planned: PlannedStep, seed: int) -> tuple[str, 
     return f"{planned.technique.id}.{planned.step.id}.intro.{index}.{planned.index + 1}", text
 
 
+def cue_line(content: Content, name: str, seed: int) -> Line:
+    """(line id, text) of the phrasing of cue `name` (no fields) a seed picks.
+
+    The same pick as `cached_phrase` and dialog mode's closing question, with the line id
+    ("cue.routine_done.3") a recorded clip is found by.
+    """
+    return Phraser(content.cues.phrasings, stable_int(seed, name)).pick(name)
+
+
+def closing_lines(content: Content, seed: int) -> tuple[Line, Line]:
+    """What the end of a routine's last track says: it is complete, and how to go again.
+
+    Streaming mode only: responses to AudioPlayer events may not speak, so the closing is
+    part of the track. Dialog mode asks "... Would you like another routine?" instead.
+    """
+    return cue_line(content, "routine_done", seed), cue_line(content, "start_over_hint", seed)
+
+
 def step_timeline(content: Content, planned: PlannedStep, prefs: Preferences, seed: int, *,
                   hold_s: int | None = None,
                   timer: SpeechTimer = estimate_speech_ms) -> Timeline:
-    """All sides of a step, opening with its spoken intro."""
+    """All sides of a step, opening with its spoken intro (dialog mode: no closing)."""
     return pace_step(planned.technique, planned.step, prefs, seed, content.cues, hold_s=hold_s,
                      intro=(step_intro(content, planned, seed),), timer=timer)
 
 
 def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs: Preferences,
                   seed: int, *, timer: SpeechTimer = estimate_speech_ms) -> Timeline:
-    """One side of a step on its own (one audio track in streaming mode)."""
+    """One side of a step on its own (one audio track in streaming mode).
+
+    The routine's last track (last step, last side; see `track_order`) ends with the
+    spoken closing (`closing_lines`).
+    """
     sides = sides_of(planned.technique, prefs)
     side: Side | None = sides[side_index]
-    nxt = sides[side_index + 1] if side_index + 1 < len(sides) else None
+    last_side = side_index + 1 == len(sides)
+    nxt = None if last_side else sides[side_index + 1]
     intro = (step_intro(content, planned, seed),) if side_index == 0 else ()
+    outro = closing_lines(content, seed) if planned.last and last_side else ()
     return pace(planned.technique, planned.step, side, prefs, seed, content.cues,
                 where=SideContext(first=side_index == 0, switch_to=nxt), intro=intro,
-                timer=timer)
+                outro=outro, timer=timer)
 
 
 def cached_step_timeline(content: Content, planned: PlannedStep, prefs: Preferences,
@@ -165,7 +197,7 @@ def cached_phrase(content: Content, name: str, seed: int) -> str:
     key = ("phrase", name, seed)
     found = _recall(cache, key)
     if not isinstance(found, str):
-        found = Phraser(content.cues.phrasings, stable_int(seed, name)).pick(name)[1]
+        found = cue_line(content, name, seed)[1]
         _keep(cache, key, found)
     return found
 

@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     REMINDER = "reminder"
     RELEASE = "release"
     SWITCH_SIDES = "switch_sides"
+    CLOSING = "closing"
+    """Said once at the very end of a routine's last track: done, and how to go again."""
 
 
 HOLD_KINDS = frozenset({EventKind.BREATHE_IN, EventKind.BREATHE_OUT, EventKind.TIME_LEFT,
