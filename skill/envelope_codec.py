@@ -16,12 +16,21 @@ Each rule mirrors ask_sdk_core/serialize.py (ask-sdk-core 1.19: ``__deserialize`
   ``tzoffset`` (equal, and serialized the same); other strings still go to dateutil;
 * ``deserialize_obj`` shares the caller's sub-objects for ``object``-typed fields and
   unknown keys (the SDK's are fresh from JSON text): do not mutate the input afterwards.
+
+The fast path leans on SDK internals: the name-mangled private ``__deserialize`` (for payload
+shapes not worth compiling) and the models' ``deserialized_types``/``attribute_map``
+conventions. An SDK release may change either, and this module is imported by ``skill.app``,
+so none of it may stop the skill from importing: the setup runs once at import, checks the
+private hook and round-trips a small envelope against the SDK, and if anything fails,
+``FastSerializer`` hands every call to the SDK's public ``DefaultSerializer`` (slower by
+about 0.3 ms a request, never wrong) and one warning says why (``fallback_reason``).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import logging
 import re
 import sys
 from collections.abc import Callable
@@ -31,17 +40,51 @@ from typing import Any
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model.request_envelope import RequestEnvelope  # skill.app needs it anyway
 
 Decoder = Callable[[Any], Any]
 """Decodes one non-None payload value."""
 
+_log = logging.getLogger(__name__)
+_HOOK = "_DefaultSerializer__deserialize"
+"""The SDK's private ``DefaultSerializer.__deserialize`` (ask-sdk-core 1.19), name-mangled."""
+
 _SDK = DefaultSerializer()
+
+
+def _no_hook(serializer: DefaultSerializer, payload: Any, obj_type: Any) -> Any:
+    """Stands in for the SDK hook when it is missing; never reached (the fast path is off)."""
+    raise SerializationException(f"DefaultSerializer.{_HOOK} is not available")
+
+
+def _private_hook() -> Callable[[DefaultSerializer, Any, Any], Any]:
+    """The SDK's own generic routine, or raise why it cannot be used.
+
+    Taken from ``DefaultSerializer``'s own namespace, as the routine this module mirrors is
+    that class's (an inherited or look-alike one could behave differently)."""
+    hook = vars(DefaultSerializer).get(_HOOK)
+    if hook is None:
+        raise LookupError(f"DefaultSerializer.{_HOOK} is missing")
+    code = getattr(hook, "__code__", None)
+    if code is None or code.co_argcount != 3:  # (self, payload, obj_type)
+        raise TypeError(f"DefaultSerializer.{_HOOK} has an unexpected signature")
+    hook_fn: Callable[[DefaultSerializer, Any, Any], Any] = hook
+    return hook_fn
+
+
+fallback_reason: str | None = None
+"""Why the fast path is off (every call goes to the SDK's ``DefaultSerializer``), or None."""
 # The SDK's own generic routine, for payload shapes that are not worth compiling (a list or a
 # string where a model is declared): whatever it returns or raises is by definition the same.
-_sdk_deserialize: Callable[[DefaultSerializer, Any, Any], Any] = vars(DefaultSerializer)[
-    "_DefaultSerializer__deserialize"]
-_NATIVE: dict[str, Any] = DefaultSerializer.NATIVE_TYPES_MAPPING
-_PRIMITIVE: tuple[type, ...] = DefaultSerializer.PRIMITIVE_TYPES
+_sdk_deserialize: Callable[[DefaultSerializer, Any, Any], Any] = _no_hook
+_NATIVE: dict[str, Any] = {}
+_PRIMITIVE: tuple[type, ...] = (float, bool, bytes, str, int)
+try:
+    _sdk_deserialize = _private_hook()
+    _NATIVE = dict(DefaultSerializer.NATIVE_TYPES_MAPPING)
+    _PRIMITIVE = tuple(DefaultSerializer.PRIMITIVE_TYPES)
+except Exception as _e:  # any SDK change here must only switch the fast path off
+    fallback_reason = f"{type(_e).__name__}: {_e}"
 _LIST = re.compile(r"list\[(.*)\]")
 _DICT = re.compile(r"dict\(([^,]*), (.*)\)")
 # Strings for which fromisoformat and dateutil agree (other valid ISO forms, e.g. week dates,
@@ -233,10 +276,14 @@ def _plan(cls: type) -> tuple[tuple[str, str], ...]:
 
 class FastSerializer(DefaultSerializer):
     """``DefaultSerializer`` with compiled, cached decoders, and a serializer that reads
-    each model class's attribute map once (the SDK rebuilds it on every object)."""
+    each model class's attribute map once (the SDK rebuilds it on every object).
+
+    With ``fallback_reason`` set, every method is the SDK's own."""
 
     def serialize(self, obj: Any) -> Any:
         """As the SDK's: None, primitives, lists, tuples, dates, enums, dicts, models."""
+        if fallback_reason is not None:
+            return super().serialize(obj)
         if obj is None or isinstance(obj, _PRIMITIVE):
             return obj
         if isinstance(obj, list):
@@ -260,6 +307,8 @@ class FastSerializer(DefaultSerializer):
         return out
 
     def deserialize(self, payload: str | None, obj_type: Any) -> Any:
+        if fallback_reason is not None:
+            return super().deserialize(payload, obj_type)
         if payload is None:
             return None
         try:
@@ -270,9 +319,50 @@ class FastSerializer(DefaultSerializer):
 
     def deserialize_obj(self, data: Any, obj_type: Any) -> Any:
         """Like ``deserialize``, from already-parsed JSON (e.g. the dict Lambda passes)."""
+        if fallback_reason is not None:  # the SDK only reads JSON text
+            try:
+                text = json.dumps(data)
+            except Exception as e:
+                raise SerializationException(f"Couldn't encode payload: {e}") from e
+            return super().deserialize(text, obj_type)
         try:
             return _value(data, obj_type)
         except SerializationException:
             raise
         except Exception as e:  # the SDK wraps these too, inside any model
             raise SerializationException(str(e)) from e
+
+
+_CANARY: dict[str, Any] = {
+    "version": "1.0",
+    "session": {"new": True, "sessionId": "s", "application": {"applicationId": "a"},
+                "attributes": {"k": [1, "x"]}, "user": {"userId": "u"}},
+    "context": {"System": {"application": {"applicationId": "a"}, "user": {"userId": "u"},
+                           "device": {"deviceId": "d", "supportedInterfaces": {}},
+                           "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "t"}},
+    "request": {"type": "LaunchRequest", "requestId": "r", "locale": "en-US"},
+}
+"""A LaunchRequest as Alexa sends it (nested and polymorphic models, ``dict(str, object)``)
+minus the timestamp, so the SDK side does not load dateutil; it compiles only what the first
+Launch compiles anyway, so the check adds well under a millisecond to a cold start."""
+
+
+def _self_check() -> None:
+    """Raise unless the fast path reads and writes the canary exactly as the SDK does."""
+    fast = FastSerializer()
+    ours = fast.deserialize_obj(_CANARY, RequestEnvelope)
+    theirs = _SDK.deserialize(json.dumps(_CANARY), RequestEnvelope)
+    if ours != theirs or type(ours) is not RequestEnvelope:
+        raise ValueError("fast path reads the canary envelope differently from the SDK")
+    if fast.serialize(ours) != _SDK.serialize(theirs):
+        raise ValueError("fast path writes the canary envelope differently from the SDK")
+
+
+if fallback_reason is None:
+    try:
+        _self_check()
+    except Exception as _e:  # as above: fall back, never fail the import
+        fallback_reason = f"{type(_e).__name__}: {_e}"
+if fallback_reason is not None:
+    _log.warning("envelope_codec: fast path off, using the SDK's DefaultSerializer (%s)",
+                 fallback_reason)

@@ -10,9 +10,14 @@ attribute, unknown payload keys included; serializing both back must give the sa
 from __future__ import annotations
 
 import copy
+import importlib
 import json
+import logging
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,8 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import skill.app
+import skill.envelope_codec
 from skill.envelope_codec import FastSerializer
 from tests.support.alexa import FIXTURES, Device, slot
 
@@ -405,3 +412,112 @@ def test_serialize_handles_every_shape_the_sdk_does() -> None:
               datetime(2026, 11, 29, 14, 0, tzinfo=UTC), Decimal("2"), Decimal("2.5")]
     for value in shapes:
         assert FastSerializer().serialize(value) == DefaultSerializer().serialize(value)
+
+
+# --- safe without the SDK's private hook -----------------------------------------------------
+
+HOOK = "_DefaultSerializer__deserialize"
+_original_hook = vars(DefaultSerializer)[HOOK]
+
+
+def _hook_deleted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release that renames the private method: DefaultSerializer no longer has it.
+
+    The SDK's own public ``deserialize`` calls the mangled name, so it is parked on the base
+    class to keep the SDK working (as the renamed method would), out of the codec's sight."""
+    monkeypatch.setattr(Serializer, HOOK, _original_hook, raising=False)
+    monkeypatch.delattr(DefaultSerializer, HOOK)
+
+
+def _hook_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release that gives the private method another parameter."""
+    def hook(self: Any, payload: Any, obj_type: Any, strict: bool = False) -> Any:
+        return _original_hook(self, payload, obj_type)
+    monkeypatch.setattr(DefaultSerializer, HOOK, hook)
+
+
+@contextmanager
+def _reimported(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """skill.envelope_codec imported again against the patched SDK; afterwards the SDK is
+    restored and the module imported once more, so no later test sees the fallback."""
+    try:
+        yield importlib.reload(skill.envelope_codec)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(skill.envelope_codec)
+    assert skill.envelope_codec.fallback_reason is None
+    launch = CATALOGUE["launch"]
+    assert FAST.deserialize_obj(launch, RequestEnvelope) == SDK.deserialize(
+        json.dumps(launch), RequestEnvelope)
+    assert skill.envelope_codec._decoders  # the fast path is back
+
+
+@pytest.fixture(params=[_hook_deleted, _hook_changed], ids=["hook-deleted", "hook-changed"])
+def codec_without_hook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+                       caplog: pytest.LogCaptureFixture) -> Iterator[Any]:
+    """skill.envelope_codec as imported with an SDK whose private hook is not usable."""
+    breakage: Callable[[pytest.MonkeyPatch], None] = request.param
+    breakage(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="skill.envelope_codec"), \
+            _reimported(monkeypatch) as codec:
+        yield codec
+
+
+def test_the_fast_path_is_on_with_this_sdk() -> None:
+    assert skill.envelope_codec.fallback_reason is None
+
+
+def test_without_the_hook_the_codec_falls_back_and_says_why_once(
+        codec_without_hook: Any, caplog: pytest.LogCaptureFixture) -> None:
+    assert codec_without_hook.fallback_reason and HOOK in codec_without_hook.fallback_reason
+    said = [r for r in caplog.get_records("setup") + caplog.records
+            if r.name == "skill.envelope_codec"]  # the re-import ran in the fixture
+    assert len(said) == 1 and said[0].levelno >= logging.INFO
+    assert HOOK in said[0].getMessage() and "DefaultSerializer" in said[0].getMessage()
+
+
+def test_without_the_hook_the_skill_still_answers_a_launch(
+        codec_without_hook: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """skill.app imported the codec before the breakage: give it the re-imported class, as a
+    fresh import against such an SDK would."""
+    monkeypatch.setattr(skill.app, "FastSerializer", codec_without_hook.FastSerializer)
+    app = make_app()
+    assert isinstance(app.serializer, codec_without_hook.FastSerializer)
+    envelope = json.loads(Path(FIXTURES, "envelope.json").read_text())
+    out = app.handle(envelope)
+    ssml = out["response"]["outputSpeech"]["ssml"]
+    assert out != skill.app.APOLOGY_ENVELOPE
+    assert ssml.startswith("<speak>") and "Welcome to Hip Coach" in ssml
+    assert codec_without_hook._decoders == {}  # the SDK did the work, not the fast path
+
+
+def test_without_the_hook_results_are_the_sdks(codec_without_hook: Any) -> None:
+    fast = codec_without_hook.FastSerializer()
+    for name, envelope in CATALOGUE.items():
+        text = json.dumps(envelope)
+        expected = _outcome(partial(SDK.deserialize, text, RequestEnvelope))
+        assert _outcome(partial(fast.deserialize, text, RequestEnvelope)) == expected, name
+        assert _outcome(partial(fast.deserialize_obj, envelope, RequestEnvelope)) == expected
+        if expected[0] == "ok":
+            assert fast.serialize(expected[1]) == SDK.serialize(expected[1]), name
+    assert fast.deserialize(None, RequestEnvelope) is None
+    assert fast.serialize({"k": [1, (2, "x")]}) == SDK.serialize({"k": [1, (2, "x")]})
+    assert codec_without_hook._decoders == {}
+
+
+def test_a_fast_path_that_disagrees_with_the_sdk_switches_itself_off(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The import-time round trip notices an SDK whose models read differently."""
+    real = DefaultSerializer.deserialize
+
+    def other(self: Any, payload: Any, obj_type: Any) -> Any:
+        out = real(self, payload, obj_type)
+        if isinstance(out, RequestEnvelope):
+            out.version = "2.0"
+        return out
+
+    monkeypatch.setattr(DefaultSerializer, "deserialize", other)
+    with caplog.at_level(logging.INFO, logger="skill.envelope_codec"), \
+            _reimported(monkeypatch) as codec:
+        assert codec.fallback_reason and "canary" in codec.fallback_reason
+        assert [r.name for r in caplog.records].count("skill.envelope_codec") == 1

@@ -29,9 +29,9 @@ from support.test_ca import (
     sign_body,
 )
 
+from skill.core.limits import MAX_TIMESTAMP_SKEW_S
 from skill.web import certs
 from skill.web.verify import (
-    MAX_TIMESTAMP_SKEW_S,
     AbstractVerifier,
     SignatureVerifier,
     SkillIdVerifier,
@@ -461,6 +461,15 @@ def test_timestamp_tolerance_default_and_parameter() -> None:
     clock = FakeClock(NOW + timedelta(seconds=20))
     with pytest.raises(VerificationError):
         TimestampVerifier(tolerance_s=10, clock=clock).verify({}, b"", envelope())
+
+
+def test_default_tolerance_is_the_limit_in_core_limits() -> None:
+    """The default window comes from skill/core/limits.py, edge inclusive (no local copy)."""
+    at_edge = TimestampVerifier(clock=FakeClock(NOW + timedelta(seconds=MAX_TIMESTAMP_SKEW_S)))
+    at_edge.verify({}, b"", envelope())
+    past = TimestampVerifier(clock=FakeClock(NOW + timedelta(seconds=MAX_TIMESTAMP_SKEW_S + 1)))
+    with pytest.raises(VerificationError, match="from now"):
+        past.verify({}, b"", envelope())
 
 
 def test_envelope_without_request_is_rejected() -> None:

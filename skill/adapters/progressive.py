@@ -53,12 +53,14 @@ from skill.adapters.progressive_target import (
     ProgressiveTarget,
     target_from_envelope,
 )
+from skill.core.limits import (
+    MAX_PROGRESSIVE,
+    PROGRESSIVE_CALL_TIMEOUT_S,
+    PROGRESSIVE_SEND_BUDGET_S,
+)
 
 __all__ = [
     "DEFAULT_BUDGET_S",
-    "DEFAULT_CALL_TIMEOUT_S",
-    "MAX_ADDED_TIME_S",
-    "MAX_PROGRESSIVE_PER_REQUEST",
     "DirectiveApiSender",
     "NullSender",
     "ProgressiveSender",
@@ -67,25 +69,18 @@ __all__ = [
 ]
 
 # --- Limits ------------------------------------------------------------------------------
-# To move to skill/core/limits.py. Alexa gives the skill ~8 s for its whole response and
-# progressive responses do not extend it (PLATFORM.md), so sending them may add at most
-# MAX_ADDED_TIME_S to the request, even when the directive API hangs.
+# The platform limits and our budgets live in skill/core/limits.py: sending may add at most
+# PROGRESSIVE_SEND_BUDGET_S to the request (Alexa's ~8 s window is not extended by
+# progressive responses), each call waits at most PROGRESSIVE_CALL_TIMEOUT_S, and at most
+# MAX_PROGRESSIVE pieces are sent. What follows is only how this sender keeps to them.
 
-#: The promise to callers: worst-case wall time one ``send()`` adds to the request.
-MAX_ADDED_TIME_S: Final = 1.5
 #: Slack kept between the budget and the promise for thread hand-off, GIL scheduling and the
 #: warning log line after the deadline (measured overshoot is a few milliseconds).
 SCHEDULING_MARGIN_S: Final = 0.1
-#: Hard deadline for all pieces of one ``send()``: 1.4 s, so budget + slack <= 1.5 s.
-DEFAULT_BUDGET_S: Final = MAX_ADDED_TIME_S - SCHEDULING_MARGIN_S
-#: Per-call cap (connect and read, and the hard wait). A healthy directive API answers in
-#: ~0.1-0.3 s; 0.75 s tolerates a slow one, yet a hang on the first piece costs half the budget,
-#: not all of it.
-DEFAULT_CALL_TIMEOUT_S: Final = 0.75
+#: Hard deadline for all pieces of one ``send()``, so deadline + slack <= the promise.
+DEFAULT_BUDGET_S: Final = PROGRESSIVE_SEND_BUDGET_S - SCHEDULING_MARGIN_S
 #: Don't start a call with less than this left: it could not complete, only waste time.
 MIN_CALL_WINDOW_S: Final = 0.05
-#: Alexa plays at most 5 progressive responses per request (PLATFORM.md, [3P]).
-MAX_PROGRESSIVE_PER_REQUEST: Final = 5
 
 _DIRECTIVES_PATH: Final = "/v1/directives"
 
@@ -157,7 +152,7 @@ class DirectiveApiSender:
     def __init__(
         self,
         *,
-        call_timeout_s: float = DEFAULT_CALL_TIMEOUT_S,
+        call_timeout_s: float = PROGRESSIVE_CALL_TIMEOUT_S,
         budget_s: float = DEFAULT_BUDGET_S,
         clock: Callable[[], float] = time.monotonic,
         logger: logging.Logger | None = None,
@@ -174,11 +169,11 @@ class DirectiveApiSender:
         """Send ``speeches`` in order; stop at the first failure or when the budget is spent.
 
         Returns how many were delivered (a prefix). At most
-        :data:`MAX_PROGRESSIVE_PER_REQUEST` are sent; the caller speaks the rest in the final
-        response. On any shortfall logs exactly one warning with the cause and the count,
+        :data:`~skill.core.limits.MAX_PROGRESSIVE` are sent; the caller speaks the rest in the
+        final response. On any shortfall logs exactly one warning with the cause and the count,
         never the access token or the SSML. Never raises for transport or API errors.
         """
-        pieces = list(speeches)[:MAX_PROGRESSIVE_PER_REQUEST]
+        pieces = list(speeches)[:MAX_PROGRESSIVE]
         if not pieces:
             return 0
         deadline = self._clock() + self._budget_s

@@ -14,9 +14,14 @@ from skill.core.record import Record
 RESPONSE_WINDOW_S = 8.0
 """Alexa waits about 8 s for the full response [O]; progressive responses do not extend it."""
 PROGRESSIVE_SEND_BUDGET_S = 1.5
-"""Our own budget: sending progressive responses may add at most this to a turn."""
+"""Our own budget: sending progressive responses may add at most this to a turn.
+
+The sender (skill.adapters.progressive) promises it even when the directive API hangs."""
 PROGRESSIVE_CALL_TIMEOUT_S = 0.75
-"""Per-call timeout for the directive API (the SDK's client has none [SDK])."""
+"""Per-call timeout for the directive API (the SDK's client has none [SDK]).
+
+A healthy directive API answers in ~0.1-0.3 s; 0.75 s tolerates a slow one, yet a hang on
+the first piece costs half the budget, not all of it."""
 
 # --- SSML --------------------------------------------------------------------
 MAX_SSML_CHARS = 8000
@@ -29,16 +34,13 @@ MAX_AUDIO_TAGS = 5
 """At most 5 <audio> tags per response [3P]."""
 MAX_AUDIO_MS = 240_000
 """All <audio> in outputSpeech together at most 240 s [3P]."""
-MAX_REPROMPT_AUDIO_MS = 90_000
-"""All <audio> in a reprompt at most 90 s [3P]."""
 SSML_AUDIO_BITRATE_KBPS = 48
 """<audio> clips: MP3 at 48 kbps [3P]."""
 SSML_AUDIO_SAMPLE_RATE_HZ = 24_000
 """<audio> clips: 16000, 22050 or 24000 Hz [3P]; we use 24000."""
-SSML_TAGS = frozenset({"speak", "break", "audio", "prosody", "emphasis", "say-as", "s", "p",
-                       "sub", "w", "lang", "phoneme", "voice", "amazon:effect",
-                       "amazon:domain", "amazon:emotion"})
-"""Tags Alexa supports [O]."""
+# Not constants, as nothing here would read them (both are in PLATFORM.md): reprompts carry
+# no <audio> (at most 90 s if they ever do [3P]), and skill/core/ssml.py writes only a few of
+# the tags Alexa supports [O].
 MAX_TURN_PLAY_MS = 240_000
 """Our own cap on how long one response may play (speech plus breaks).
 
@@ -55,12 +57,11 @@ MAX_PROGRESSIVE_MS = 30_000
 # --- AudioPlayer ---------------------------------------------------------------
 MAX_TOKEN_CHARS = 1024
 """AudioPlayer stream token at most 1,024 characters [O][SDK]."""
-STREAM_MIN_KBPS = 16
-STREAM_MAX_KBPS = 384
-"""AudioPlayer streams: MP3/AAC/HLS between 16 and 384 kbps [O]."""
 STREAM_BITRATE_KBPS = 64
-"""What we encode AudioPlayer tracks at: inside the range, clear enough for speech."""
+"""What we encode AudioPlayer tracks at. AudioPlayer streams: MP3/AAC/HLS between 16 and
+384 kbps [O]; 64 is inside the range and clear enough for speech."""
 STREAM_SAMPLE_RATE_HZ = 24_000
+"""What we encode AudioPlayer tracks (and synthesize the cue sounds) at."""
 
 # --- Request verification ------------------------------------------------------
 MAX_TIMESTAMP_SKEW_S = 150

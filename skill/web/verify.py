@@ -24,11 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import Store
 
+from skill.core.limits import MAX_TIMESTAMP_SKEW_S
 from skill.web import certs
-
-# Maximum |request.timestamp - now| in seconds. PLATFORM.md, "Request verification":
-# "Timestamp within 150 s". To move to skill/core/limits.py.
-MAX_TIMESTAMP_SKEW_S = 150
 
 SIGNATURE_CERT_CHAIN_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_256_HEADER = "Signature-256"
@@ -150,8 +147,8 @@ def _parse_timestamp(value: object) -> datetime:
 
 
 class TimestampVerifier(AbstractVerifier):
-    """Rejects replays: request.timestamp must be within ``tolerance_s`` of now,
-    in either direction."""
+    """Rejects replays: request.timestamp must be within ``tolerance_s`` of now, in either
+    direction (by default :data:`skill.core.limits.MAX_TIMESTAMP_SKEW_S`)."""
 
     def __init__(
         self, *, tolerance_s: float = MAX_TIMESTAMP_SKEW_S, clock: Clock = utc_now
