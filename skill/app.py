@@ -24,7 +24,7 @@ from skill.content import load_content
 from skill.deps import Deps, Tracks
 from skill.envelope_codec import FastSerializer
 from skill.handlers.errors import ApologyHandler
-from skill.handlers.interceptors import EnsureReprompt, LoadState, RequestLog, SaveState
+from skill.handlers.interceptors import LoadState, RequestLog, SaveState
 from skill.handlers.registry import build_handlers
 from skill.settings import Settings
 
@@ -126,7 +126,6 @@ class SkillApp:
         builder.add_global_request_interceptor(RequestLog(log))
         builder.add_global_request_interceptor(LoadState(log))
         builder.add_global_response_interceptor(SaveState(log))
-        builder.add_global_response_interceptor(EnsureReprompt())
         self.skill = builder.create()
         # Decoders compiled once per model class instead of the SDK's per-field reflection
         # and dateutil: most of a request's time and ~4 ms of a cold start (envelope_codec).

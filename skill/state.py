@@ -44,12 +44,16 @@ class Position(Record):
     """Streaming mode: where playback of the current track stopped."""
     side: int = 0
     """Streaming mode: which side's track of the step is current."""
+    dialog: bool = False
+    """This run of the routine is coached in dialog mode even on a speaker with audio
+    (playback failed, a track could not be had, or step by step was asked for)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"routine": self.routine, "step": self.step, "offset": self.offset,
                 "next_offset": self.next_offset, "step_done": self.step_done,
                 "prefs": dict(self.prefs), "seed": self.seed,
-                "track_offset_ms": self.track_offset_ms, "side": self.side}
+                "track_offset_ms": self.track_offset_ms, "side": self.side,
+                "dialog": self.dialog}
 
     @classmethod
     def from_dict(cls, data: Any) -> Position | None:
@@ -64,7 +68,8 @@ class Position(Record):
                    if isinstance(prefs, dict) else {},
                    seed=_int(data.get("seed")),
                    track_offset_ms=max(0, _int(data.get("track_offset_ms"))),
-                   side=max(0, _int(data.get("side"))))
+                   side=max(0, _int(data.get("side"))),
+                   dialog=data.get("dialog") is True)
 
 
 class History(Record):
@@ -133,11 +138,14 @@ class UserState(Record):
     dialog_only: bool = False
     """The user asked to be guided step by step (no hands-free audio)."""
     stream_failed: bool = False
-    """Playback failed last time: the next routine or resume uses dialog mode once."""
+    """Playback failed: the next routine started runs in dialog mode (once)."""
     time_zone: str = ""
     """The device's IANA time zone from the Alexa Settings API ("" = unknown: UTC days)."""
     zone_checked: str = ""
     """ISO date (UTC) the time zone was last asked for, so it is asked at most weekly."""
+    last_finished: str = ""
+    """Routine id of the routine finished most recently ("start over" restarts it; kept
+    here, not in the session, because a streamed routine ends without one)."""
 
     def effective_prefs(self, routine_id: str) -> Preferences:
         """Preferences for pacing: detailed cues the first time through a routine."""
@@ -152,7 +160,7 @@ class UserState(Record):
                 "position": self.position.to_dict() if self.position else None,
                 "history": self.history.to_dict(), "dialog_only": self.dialog_only,
                 "stream_failed": self.stream_failed, "time_zone": self.time_zone,
-                "zone_checked": self.zone_checked}
+                "zone_checked": self.zone_checked, "last_finished": self.last_finished}
 
     @classmethod
     def from_dict(cls, data: Any) -> UserState:
@@ -166,4 +174,5 @@ class UserState(Record):
                    dialog_only=data.get("dialog_only") is True,
                    stream_failed=data.get("stream_failed") is True,
                    time_zone=_str(data.get("time_zone")),
-                   zone_checked=_str(data.get("zone_checked")))
+                   zone_checked=_str(data.get("zone_checked")),
+                   last_finished=_str(data.get("last_finished")))

@@ -18,8 +18,6 @@ USERS = ("skill", "benchmarks")
 """Where a limit must be used (tests may import limits too, but do not count as a use)."""
 
 AWAITING_USE: dict[str, str] = {
-    "MAX_TOKEN_CHARS": "the AudioPlayer token check where Play tokens are built "
-                       "(skill/handlers; tests/test_fuzz.py checks it on responses)",
     "MAX_RESPONSE_BYTES": "the response-size check (tests/support/response_check.py keeps "
                           "its own copy and should import this one)",
 }

@@ -9,8 +9,6 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.handlers.context import say
-
 APOLOGY = "Sorry, something went wrong on my side. Your progress is safe. Please say that again."
 
 
@@ -33,7 +31,11 @@ class ApologyHandler(AbstractExceptionHandler):
             exc_info=exception,
         )
         if getattr(request, "object_type", "") in {"LaunchRequest", "IntentRequest"}:
-            return say(handler_input, APOLOGY, "Please say that again, or say stop.")
+            rb = handler_input.response_builder
+            rb.speak(APOLOGY).ask("Please say that again, or say stop.")
+            rb.set_should_end_session(False)
+            spoken: Response = rb.response
+            return spoken
         response: Response = (
             handler_input.response_builder.response
         )  # AudioPlayer etc.: no speech allowed

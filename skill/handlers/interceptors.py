@@ -1,4 +1,5 @@
-"""Load the user's state before a handler runs and save it after, never over a failed read."""
+"""Load the user's state (and the session's convo) before the handler runs and save them
+after, never over a failed read."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.handlers.context import DELETED, STATE, STATE_OK, state_of
+from skill.conversation.convo import Convo
+from skill.handlers.loaded import loaded
 from skill.state import UserState
-
-BEFORE = "hipcoach.state_before"
 
 
 class LoadState(AbstractRequestInterceptor):
@@ -26,7 +26,10 @@ class LoadState(AbstractRequestInterceptor):
         self.log = log
 
     def process(self, handler_input: HandlerInput) -> None:
-        attrs = handler_input.attributes_manager.request_attributes
+        record = loaded(handler_input)
+        if handler_input.request_envelope.session is not None:
+            record.convo = Convo.from_session(
+                handler_input.attributes_manager.session_attributes)
         try:
             raw: Any = handler_input.attributes_manager.persistent_attributes
         except PersistenceException as exc:
@@ -34,27 +37,27 @@ class LoadState(AbstractRequestInterceptor):
             self.log.error(
                 "persistence read failed: %s; answering without saving", type(cause).__name__
             )
-            attrs[STATE], attrs[STATE_OK] = UserState(), False
+            record.state, record.ok = UserState(), False
             return
-        state = UserState.from_dict(raw)
-        attrs[STATE], attrs[STATE_OK], attrs[BEFORE] = state, True, state
+        record.state = record.before = UserState.from_dict(raw)
+        record.ok = True
 
 
 class SaveState(AbstractResponseInterceptor):
-    """Write the state back when it changed, so progress is saved at every step boundary."""
+    """Write the state back when it changed, so progress is saved at every step boundary;
+    carry the convo to the next request in the session attributes."""
 
     def __init__(self, log: logging.Logger) -> None:
         self.log = log
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
-        attrs = handler_input.attributes_manager.request_attributes
-        if not attrs.get(STATE_OK) or attrs.get(DELETED):
-            return
-        current = state_of(handler_input)
-        if current == attrs.get(BEFORE):  # records compare by value: unchanged, no write
-            return
+        record = loaded(handler_input)
+        if handler_input.request_envelope.session is not None:
+            handler_input.attributes_manager.session_attributes = record.convo.to_session()
+        if not record.ok or record.deleted or record.state == record.before:
+            return  # records compare by value: unchanged, no write
         try:
-            handler_input.attributes_manager.persistent_attributes = current.to_dict()
+            handler_input.attributes_manager.persistent_attributes = record.state.to_dict()
             handler_input.attributes_manager.save_persistent_attributes()
         except PersistenceException as exc:
             cause = exc.__cause__ or exc.__context__ or exc
@@ -62,16 +65,6 @@ class SaveState(AbstractResponseInterceptor):
                 "persistence write failed: %s; progress of this turn not saved",
                 type(cause).__name__,
             )
-
-
-class EnsureReprompt(AbstractResponseInterceptor):
-    """Safety net: an open session without a reprompt gets one (no dead ends)."""
-
-    def process(self, handler_input: HandlerInput, response: Response) -> None:
-        if response is None or response.should_end_session is not False:
-            return
-        if response.reprompt is None and response.output_speech is not None:
-            handler_input.response_builder.ask("What would you like to do?")
 
 
 class RequestLog(AbstractRequestInterceptor):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from skill.core.limits import MAX_RESPONSE_BYTES  # the response budget, from its one source
 from tests.support.ssml_check import check_ssml
 
-MAX_RESPONSE_BYTES = 24 * 1024
-"""Budget for the whole response body (PLATFORM.md: 24 KB, newer docs say 120 KB)."""
 MAX_PLAIN_TEXT_CHARS = 8_000
 
 NO_SPEECH_REQUESTS = frozenset({"SessionEndedRequest", "System.ExceptionEncountered"})

@@ -1,0 +1,225 @@
+"""`step`: one event in, one outcome out, with every device rule applied in one place.
+
+The rules (PLATFORM.md; each checked over every reachable state by tests/test_crawler.py):
+- a response that speaks while our track is playing or paused stops it (or replaces it
+  with a Play of what comes next): otherwise the device resumes it after the answer;
+- a response with a Play ends the session (AudioPlayer requires it);
+- requests that may not speak (AudioPlayer, PlaybackController, system) get no speech,
+  reprompt or coaching turn, and so never progressive responses;
+- an open session always ends on a question with a reprompt;
+- what "repeat" replays is set here, from what was actually said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from skill.conversation import answers, playback, tracks
+from skill.conversation import events as ev
+from skill.conversation.convo import Asked, Convo, Repeat
+from skill.conversation.device import ACTIVE, Device, World
+from skill.conversation.outcome import Outcome, Plan, Play, StopAudio
+from skill.conversation.routine import Turn
+from skill.core.record import replace
+from skill.state import UserState
+
+Move = Callable[[Turn, ev.Event, Asked], Outcome]
+
+
+def _t(fn: Callable[[Turn], Outcome]) -> Move:
+    return lambda t, e, a: fn(t)
+
+
+def _a(fn: Callable[[UserState, Convo, World], Outcome]) -> Move:
+    return lambda t, e, a: fn(t.state, t.convo, t.world)
+
+
+def _p(fn: Callable[..., Outcome], *slots: str) -> Move:
+    """An answer that may be given mid-routine: it learns whether the player is ours."""
+    return lambda t, e, a: fn(t.state, t.convo, t.world, *(getattr(e, s, None) for s in slots),
+                              player=t.player)
+
+
+def _launch(t: Turn) -> Outcome:
+    state, k = t.state, t.world.content.knowledge
+    if not state.safety_heard:
+        key_rule = next(r.text for r in k.safety if r.key)
+        return answers.say(replace(state, safety_heard=True), t.convo,
+                           "Welcome to Hip Coach. I'll talk you through hip and pelvis massage, "
+                           f"one step at a time. {k.disclaimer} {key_rule} You can say start "
+                           "glute release, list routines, or ask what you need. What would you "
+                           "like to do?", "Say list routines, or start glute release.")
+    pos = t.pos
+    target = t.resume_target(pos) if pos is not None else None
+    if pos is not None and target is not None:
+        from skill.conversation.coach import planned_step
+
+        planned = planned_step(t.world, target)
+        assert planned is not None
+        name = t.world.content.routines[pos.routine].name
+        return t.say(f"Welcome back. You were about to do step {target.step + 1} of {name}, "
+                     f"{planned.step.title}. Would you like to continue, or start something "
+                     "new?", f"Say yes to continue {name}, or name another routine.",
+                     asked=Asked.RESUME)
+    if pos is not None:  # its last step was skipped: the routine is over
+        t.state = replace(t.state, position=None, last_finished=pos.routine)
+    names = [r.name for r in t.world.content.routines.values()][:2]
+    return t.say(f"Welcome back to Hip Coach. Which routine would you like today? For example, "
+                 f"{names[0]} or {names[1]}. Or say list routines.",
+                 "Which routine would you like? Say list routines to hear them all.",
+                 asked=Asked.PICK)
+
+
+def _start(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+    assert isinstance(e, ev.StartRoutine)
+    if e.routine is None or e.routine not in t.world.content.routines:
+        return answers.choices(t.state, t.convo, t.world, e.heard)
+    return t.start(e.routine)
+
+
+def _forget(t: Turn) -> Outcome:
+    return Outcome(state=UserState(), convo=Convo(), plan=Plan(
+        speech="Done. I've deleted your progress and preferences. Goodbye.", end=True,
+        forget=True))
+
+
+def _loop(t: Turn) -> Outcome:
+    return answers.follow_up(t.state, t.convo, t.world, "Routines always play in order, so "
+                             "looping and shuffling aren't available.", t.player)
+
+
+def _ended(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+    assert isinstance(e, ev.SessionEnded)
+    note = f"session ended: reason={e.reason}" + (f" error_type={e.error}" if e.error else "")
+    plan = Plan(warnings=(note,)) if e.error else Plan(notes=(note,))
+    return Outcome(state=t.state, convo=Convo(), plan=plan)
+
+
+def _device_error(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+    assert isinstance(e, ev.DeviceError)
+    return Outcome(state=t.state, convo=t.convo,
+                   plan=Plan(warnings=(f"device reported an exception: {e.error}",)))
+
+
+MOVES: dict[type[ev.Event], Move] = {
+    ev.Launch: _t(_launch),
+    ev.StartRoutine: _start,
+    ev.ListRoutines: _a(answers.list_routines),
+    ev.Next: _t(Turn.next),
+    ev.Previous: _t(Turn.previous),
+    ev.Repeat: lambda t, e, a: t.repeat(a),
+    ev.StartOver: _t(Turn.start_over),
+    ev.Pause: _t(Turn.pause),
+    ev.Resume: _t(Turn.resume),
+    ev.Yes: lambda t, e, a: t.yes(a),
+    ev.No: lambda t, e, a: t.no(a),
+    ev.Stop: _t(Turn.stop),
+    ev.Help: lambda t, e, a: answers.help_answer(t.state, t.convo, t.device, t.world,
+                                                  t.hands_free is not None),
+    ev.Fallback: _a(answers.fallback),
+    ev.LoopShuffle: _t(_loop),
+    ev.Pain: lambda t, e, a: t.pain(getattr(e, "quality", None), getattr(e, "heard", None)),
+    ev.Safety: _p(answers.safety),
+    ev.Explain: _p(answers.explain, "topic", "heard"),
+    ev.Equipment: _p(answers.equipment),
+    ev.Preference: _p(answers.preference, "setting"),
+    ev.Progress: _p(answers.progress_answer),
+    ev.ForgetMe: _t(_forget),
+    ev.StepByStep: _t(Turn.step_by_step),
+    ev.SessionEnded: _ended,
+    ev.DeviceError: _device_error,
+    ev.Unhandled: lambda t, e, a: playback.quiet(
+        t.state, t.convo, f"unhandled request type {getattr(e, 'kind', '?')}"),
+}
+"""Event type -> the move that answers it (playback events are handled below)."""
+
+
+def step(state: UserState, convo: Convo, event: ev.Event, device: Device,
+         world: World) -> Outcome:
+    """The conversation's one transition: pure, total, and device-safe."""
+    state = _with_context_offset(state, device, world)
+    if isinstance(event, playback.PlaybackEvent):
+        return settle(state, playback.on_playback(state, convo, event, world), device)
+    if isinstance(event, playback.ControllerEvent):
+        return settle(state, playback.on_button(state, convo, event, device, world), device)
+    if not device.can_speak and not isinstance(event, ev.SPOKEN_ONLY):
+        return settle(state, playback.quiet(state, convo, "spoken intent without a session"),
+                      device)
+    asked = convo.asked
+    # the previous question is answered (or abandoned) by whatever is said next
+    turn = Turn(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world)
+    move = MOVES.get(type(event), MOVES[ev.Fallback])
+    return settle(state, move(turn, event, asked), device)
+
+
+def settle(before: UserState, outcome: Outcome, device: Device) -> Outcome:
+    """Apply the device rules to an outcome (see the module docstring)."""
+    plan, convo = outcome.plan, outcome.convo
+    if not device.can_speak:
+        plan = replace(plan, speech="", reprompt="", turn=None, end=None)
+    if plan.speaks and _ours_active(device) and not plan.replaces_audio \
+            and not plan.stops_audio and (plan.end is False or _leaves_track(outcome.state,
+                                                                             device)):
+        plan = replace(plan, audio=(StopAudio(), *plan.audio))
+    if any(isinstance(d, Play) for d in plan.audio) and device.can_speak:
+        plan = replace(plan, end=True, reprompt="")
+    if plan.end is False and not plan.reprompt:
+        plan = replace(plan, reprompt=answers.WHAT_NEXT)
+    if plan.speech and plan.turn is None and plan.end is False:
+        convo = replace(convo, repeat=Repeat.ANSWER, said=plan.speech,
+                        said_reprompt=plan.reprompt)
+    return replace(outcome, plan=plan, convo=convo)
+
+
+def _leaves_track(after: UserState, device: Device) -> bool:
+    """The routine no longer goes on with the track the device is playing: it ended, was
+    stopped (pain), moved, or switched to dialog mode."""
+    pos = after.position
+    if pos is None or pos.dialog or pos.step_done or after.dialog_only:
+        return True
+    return tracks.parse_token(device.token) != (pos.routine, pos.step, pos.side)
+
+
+def _ours_active(device: Device) -> bool:
+    return device.activity in ACTIVE and tracks.parse_token(device.token) is not None
+
+
+def _with_context_offset(state: UserState, device: Device, world: World) -> UserState:
+    """A spoken request made while our track is current carries where it is: keep it as
+    the best known offset, in case no PlaybackStopped follows."""
+    pos = state.position
+    parsed = tracks.parse_token(device.token)
+    if (pos is None or parsed is None or not device.can_speak or pos.dialog
+            or device.activity not in ACTIVE | {"STOPPED"}):
+        return state
+    if parsed != (pos.routine, pos.step, pos.side) or device.offset_ms <= 0:
+        return state
+    return replace(state, position=replace(pos, track_offset_ms=device.offset_ms))
+
+
+def redeliver(outcome: Outcome, delivered: int, world: World) -> Outcome:
+    """The same outcome when only `delivered` of its turn's progressive pieces were sent."""
+    from skill.conversation.coach import repack
+
+    turn = outcome.plan.turn
+    if turn is None or delivered >= len(turn.turn.progressive):
+        return outcome
+    again = repack(world, turn, delivered)
+    return replace(outcome, state=again.state, convo=again.convo,
+                   plan=replace(outcome.plan, turn=again.plan.turn, reprompt=again.plan.reprompt))
+
+
+def without_track(before: UserState, convo: Convo, outcome: Outcome, device: Device,
+                  world: World) -> Outcome:
+    """The outcome when its Play cannot be had (no stored track, renderer or store down):
+    a spoken request coaches that step in dialog mode, for the rest of the routine; a
+    request that may not speak just goes without the directive."""
+    play = next(d for d in outcome.plan.audio if isinstance(d, Play))
+    if not device.can_speak or play.behavior == "ENQUEUE":
+        kept = tuple(d for d in outcome.plan.audio if not isinstance(d, Play))
+        return replace(outcome, plan=replace(outcome.plan, audio=kept))
+    pos = replace(play.pos, offset=0, next_offset=0, step_done=False, track_offset_ms=0,
+                  dialog=True)
+    state = replace(outcome.state, position=pos)
+    t = Turn(state, convo, device, world)
+    return settle(before, t.coach(pos, play.intro), device)

@@ -1,0 +1,100 @@
+"""The one request handler: a request becomes an event and a device, the conversation core
+decides, and this carries the plan out. All I/O is here: the time zone lookup, track
+URLs, progressive sends, deleting a user's data, logging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.adapters.progressive_target import target_from_envelope
+from skill.conversation import events as ev
+from skill.conversation import redeliver, step, without_track
+from skill.conversation.device import Device, World
+from skill.conversation.outcome import Outcome, Play
+from skill.core.record import replace
+from skill.deps import Deps
+from skill.handlers.loaded import loaded
+from skill.handlers.requests import device_of, event_of
+from skill.handlers.response import build, play_directive, stop_directive
+from skill.handlers.zone import with_time_zone
+from skill.state import UserState
+
+MAY_START = (ev.StartRoutine, ev.StartOver, ev.Yes, ev.Resume)
+"""Events that may start a routine: the time the streak counts in is looked up first."""
+
+
+class ConversationHandler(AbstractRequestHandler):
+    """Handles every request: what differs per intent is a line in skill.handlers.requests
+    and a move in skill.conversation."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        deps, record = self.deps, loaded(handler_input)
+        event = event_of(handler_input)
+        target = (target_from_envelope(handler_input.request_envelope)
+                  if deps.settings.progressive else None)
+        device = device_of(handler_input, progressive=target is not None)
+        state = record.state
+        if isinstance(event, MAY_START) and record.ok:
+            state = with_time_zone(handler_input, deps, state)
+        world = World(content=deps.content, now=deps.clock(),
+                      streaming=deps.tracks is not None and deps.settings.streaming,
+                      sounds=deps.sounds, state_known=record.ok)
+        outcome = step(state, record.convo, event, device, world)
+        if outcome.plan.turn is not None and world.sounds is None:
+            # cue clips are asked for only when a turn is coached (it may read the store)
+            sounds = deps.cue_sounds()
+            if sounds:
+                world = replace(world, sounds=sounds)
+                outcome = step(state, record.convo, event, device, world)
+        directives, outcome = self._audio(state, record.convo, outcome, device, world)
+        delivered = 0
+        turn = outcome.plan.turn
+        if turn is not None and turn.turn.progressive:
+            if target is not None:
+                delivered = deps.sender.send(target, [p.ssml for p in turn.turn.progressive])
+            outcome = redeliver(outcome, delivered, world)
+        for note in outcome.plan.notes:
+            deps.log.info("%s", note)
+        for warning in outcome.plan.warnings:
+            deps.log.warning("%s", warning)
+        if outcome.plan.forget:
+            handler_input.attributes_manager.delete_persistent_attributes()
+            record.deleted = True
+        record.state, record.convo = outcome.state, outcome.convo
+        return build(handler_input, outcome.plan, directives, enqueue_speech=delivered > 0)
+
+    def _audio(self, before: UserState, convo: Any, outcome: Outcome, device: Device,
+               world: World) -> tuple[list[Any], Outcome]:
+        """AudioPlayer directives with their track URLs; a track that cannot be had turns
+        the outcome into dialog coaching (or, where speech is not allowed, no Play)."""
+        out: list[Any] = []
+        for directive in outcome.plan.audio:
+            if not isinstance(directive, Play):
+                out.append(stop_directive())
+                continue
+            try:
+                assert self.deps.tracks is not None
+                from skill.conversation.tracks import prefs_of
+
+                url = self.deps.tracks.url_for(directive.pos.routine, directive.pos.step,
+                                               directive.pos.side,
+                                               prefs_of(outcome.state, directive.pos))
+            except Exception as exc:  # no stored track, renderer or store down
+                self.deps.log.warning("streaming unavailable (%s); using dialog mode",
+                                      type(exc).__name__)
+                sounds = world.sounds or self.deps.cue_sounds()
+                world = replace(world, sounds=sounds)
+                fallback = without_track(before, convo, outcome, device, world)
+                return self._audio(before, convo, fallback, device, world)
+            out.append(play_directive(world.content, directive, url))
+        return out, outcome
