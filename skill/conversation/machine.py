@@ -147,7 +147,8 @@ def step(state: UserState, convo: Convo, event: ev.Event, device: Device,
                       device)
     asked = convo.asked
     # the previous question is answered (or abandoned) by whatever is said next
-    turn = Turn(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world)
+    turn = Turn(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world,
+                asked=convo)
     move = MOVES.get(type(event), MOVES[ev.Fallback])
     return settle(state, move(turn, event, asked), device)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from skill.conversation import progress, tracks
 from skill.conversation.answers import (
     UNAVAILABLE,
+    WHAT_NEXT,
     choices,
     equipment_sentence,
     follow_up,
@@ -22,8 +23,8 @@ from skill.conversation.outcome import Outcome, Plan, StopAudio
 from skill.core.record import replace
 from skill.state import Position, UserState
 
-NOT_IN_ROUTINE = (
-    "You're not in a routine right now. Say list routines to hear them, or start glute release.")
+NOT_IN_ROUTINE = ("You're not in a routine right now. Which one would you like? Say list "
+                  "routines to hear them, or start glute release.")
 NOT_IN_ROUTINE_REPROMPT = "Which routine would you like to start?"
 GOODBYE = "Goodbye. Your place is saved for next time."
 SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
@@ -32,8 +33,11 @@ SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
 class Turn:
     """One request's inputs, so the moves below read as the conversation they are."""
 
-    def __init__(self, state: UserState, convo: Convo, device: Device, world: World) -> None:
+    def __init__(self, state: UserState, convo: Convo, device: Device, world: World,
+                 asked: Convo | None = None) -> None:
         self.state, self.convo, self.device, self.world = state, convo, device, world
+        self.asked = asked or convo
+        """The convo as the previous turn left it: what it asked and offered."""
 
     # where we are -------------------------------------------------------------------
     @property
@@ -62,7 +66,7 @@ class Turn:
 
     # answers that every move may need -------------------------------------------------
     def not_in_routine(self) -> Outcome:
-        text = UNAVAILABLE if not self.world.state_known else NOT_IN_ROUTINE
+        text = f"{UNAVAILABLE} {WHAT_NEXT}" if not self.world.state_known else NOT_IN_ROUTINE
         return self.say(text, NOT_IN_ROUTINE_REPROMPT, asked=Asked.PICK)
 
     def past_end(self, pos: Position) -> Outcome:
@@ -158,7 +162,7 @@ class Turn:
             return self.coach(finished, replay=True)  # its last turn, counted once
         if convo.repeat is Repeat.ANSWER and convo.said:
             return self.say(convo.said, convo.said_reprompt or "What would you like to do?",
-                            asked=asked, suggested=convo.suggested)
+                            asked=asked, suggested=self.asked.suggested)
         return self.not_in_routine()
 
     def resume_target(self, pos: Position) -> Position | None:
@@ -267,8 +271,8 @@ class Turn:
             return self.resume()
         if asked is Asked.CONTINUE and pos is not None:
             return self.resume("") if self.hands_free is not None else self.next()
-        if asked is Asked.SUGGEST and self.convo.suggested in self.world.content.routines:
-            return self.start(self.convo.suggested)
+        if asked is Asked.SUGGEST and self.asked.suggested in self.world.content.routines:
+            return self.start(self.asked.suggested)
         if asked is Asked.AGAIN and self.state.last_finished in self.world.content.routines:
             return self.start(self.state.last_finished)
         if asked is Asked.PICK:
