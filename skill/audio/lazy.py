@@ -10,6 +10,7 @@ back to dialog mode.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,6 @@ class TrackUnavailable(RuntimeError):
 
 def can_render() -> bool:
     """pydub and ffmpeg are both available (not on Lambda)."""
-    import importlib.util
     import shutil  # with bz2, lzma and zlib: 2 ms a Lambda cold start does not need
 
     return importlib.util.find_spec("pydub") is not None and shutil.which("ffmpeg") is not None

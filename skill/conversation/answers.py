@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skill.content.model import Content, Routine, Side
+from skill.conversation.coach import planned_step
 from skill.conversation.convo import Asked, Convo
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Plan
@@ -48,8 +49,6 @@ def say(state: UserState, convo: Convo, text: str, reprompt: str = WHAT_NEXT, *,
 
 
 def in_routine(state: UserState, world: World) -> bool:
-    from skill.conversation.coach import planned_step
-
     return planned_step(world, state.position) is not None
 
 
@@ -115,8 +114,6 @@ def list_routines(state: UserState, convo: Convo, world: World) -> Outcome:
 
 def help_answer(state: UserState, convo: Convo, device: Device, world: World,
                 hands_free: bool) -> Outcome:
-    from skill.conversation.coach import planned_step
-
     pos = state.position
     planned = planned_step(world, pos)
     if pos is not None and planned is not None:

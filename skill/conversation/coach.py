@@ -14,6 +14,7 @@ from skill.conversation import progress
 from skill.conversation.convo import Asked, Convo, Repeat
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Plan, TurnPlan
+from skill.core.limits import ALEXA
 from skill.core.preferences import Preferences
 from skill.core.record import replace
 from skill.core.variation import PHRASING_VARIANTS, Phraser, stable_int
@@ -69,7 +70,6 @@ def advance(world: World, pos: Position) -> Position | None:
 def coach(state: UserState, convo: Convo, pos: Position, device: Device, world: World,
           intro: tuple[str, ...] = (), *, replay: bool = False) -> Outcome:
     """Speak the turn that starts at `pos` (progressive pieces when allowed)."""
-    from skill.core.limits import ALEXA
     from skill.core.plan import cached_turn
 
     planned, prefs, pos = _paced(world, state, pos)
@@ -85,7 +85,6 @@ def coach(state: UserState, convo: Convo, pos: Position, device: Device, world: 
 def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
     """The turn again with only its first `delivered` progressive pieces sent: the rest
     moves into the final response, packed without progressive responses."""
-    from skill.core.limits import ALEXA
     from skill.core.packing import pack_turn
     from skill.core.plan import cached_step_timeline
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from skill.conversation import answers, playback, tracks
 from skill.conversation import events as ev
+from skill.conversation.coach import planned_step, repack
 from skill.conversation.convo import Asked, Convo, Repeat
 from skill.conversation.device import ACTIVE, Device, World
 from skill.conversation.outcome import Outcome, Plan, Play, StopAudio
@@ -52,8 +53,6 @@ def _launch(t: Turn) -> Outcome:
     pos = t.pos
     target = t.resume_target(pos) if pos is not None else None
     if pos is not None and target is not None:
-        from skill.conversation.coach import planned_step
-
         planned = planned_step(t.world, target)
         assert planned is not None
         name = t.world.content.routines[pos.routine].name
@@ -200,8 +199,6 @@ def _with_context_offset(state: UserState, device: Device, world: World) -> User
 
 def redeliver(outcome: Outcome, delivered: int, world: World) -> Outcome:
     """The same outcome when only `delivered` of its turn's progressive pieces were sent."""
-    from skill.conversation.coach import repack
-
     turn = outcome.plan.turn
     if turn is None or delivered >= len(turn.turn.progressive):
         return outcome

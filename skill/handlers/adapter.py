@@ -15,6 +15,7 @@ from skill.conversation import events as ev
 from skill.conversation import redeliver, step, without_track
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Play
+from skill.conversation.tracks import prefs_of
 from skill.core.record import replace
 from skill.deps import Deps
 from skill.handlers.loaded import loaded
@@ -84,8 +85,6 @@ class ConversationHandler(AbstractRequestHandler):
                 continue
             try:
                 assert self.deps.tracks is not None
-                from skill.conversation.tracks import prefs_of
-
                 url = self.deps.tracks.url_for(directive.pos.routine, directive.pos.step,
                                                directive.pos.side,
                                                prefs_of(outcome.state, directive.pos))

@@ -14,6 +14,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.adapters.user_key import user_key
 from skill.conversation.convo import Convo
 from skill.handlers.loaded import loaded
 from skill.state import UserState
@@ -74,8 +75,6 @@ class RequestLog(AbstractRequestInterceptor):
         self.log = log
 
     def process(self, handler_input: HandlerInput) -> None:
-        from skill.adapters.user_key import user_key
-
         request: Any = handler_input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)
         try:

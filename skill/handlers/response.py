@@ -6,9 +6,11 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.ui import PlayBehavior
 
 from skill.content.model import Content
 from skill.conversation.outcome import Plan, Play
+from skill.core.ssml import escape
 
 
 def play_directive(content: Content, play: Play, url: str) -> Any:
@@ -49,14 +51,10 @@ def build(handler_input: HandlerInput, plan: Plan, directives: list[Any],
     CustomInterfaceController, "Control Interruption of Alexa's Speech"; saying it keeps
     the pacing right should that default change).
     """
-    from skill.core.ssml import escape
-
     rb = handler_input.response_builder
     if plan.turn is not None:
         body = plan.turn.turn.final.body
         if enqueue_speech:
-            from ask_sdk_model.ui import PlayBehavior
-
             rb.speak(body, play_behavior=PlayBehavior.ENQUEUE)
         else:
             rb.speak(body)
