@@ -36,6 +36,7 @@ from skill.settings import Settings
 from skill.state import UserState
 from tests.conftest import Clock
 from tests.support.alexa import Device, directives, plain, reprompt, slot, speech
+from tests.support.fake_tracks import FakeTracks
 
 ROUTINE = "glute-release"
 """Two steps, both worked per side: tracks (0, 0), (0, 1), (1, 0), (1, 1)."""
@@ -46,21 +47,6 @@ LONG_ROUTINE = "whole-pelvis"
 @pytest.fixture(scope="module")
 def content() -> Content:
     return load_content()
-
-
-@dataclass
-class FakeTracks:
-    """`skill.deps.Tracks` with the renderer's track order and URLs that name the track."""
-
-    content: Content
-
-    def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
-        return list(track_order(self.content, self.content.routines[routine_id], prefs))
-
-    def url_for(self, routine_id: str, step_index: int, side_index: int,
-                prefs: Preferences) -> str:
-        return (f"https://audio.example.com/{routine_id}/{step_index}/{side_index}/"
-                f"{prefs.hold.value}-{prefs.detail.value}.mp3")
 
 
 @pytest.fixture
@@ -329,15 +315,21 @@ def test_pause_then_resume_continues_where_no_then_resume_does(
 # ------------------------------------------------ 5. the end-of-routine loop
 
 
-def test_yes_to_the_choices_after_a_routine_makes_progress(
-        new_user: Callable[..., Echo]) -> None:
-    echo = new_user(audio_player=False)
+def _speak_to_the_end(echo: Echo) -> dict[str, Any]:
+    """Launch, start the routine and say "next" until its end is spoken."""
     echo.send(echo.device.launch())
     last = echo.send(echo.device.start(ROUTINE))
     for _ in range(30):
         if "another routine" in said(last):
             break
         last = echo.say("AMAZON.NextIntent")
+    return last
+
+
+def test_yes_to_the_choices_after_a_routine_makes_progress(
+        new_user: Callable[..., Echo]) -> None:
+    echo = new_user(audio_player=False)
+    last = _speak_to_the_end(echo)
     assert "another routine" in said(last) and last["response"]["shouldEndSession"] is False
     assert echo.state().position is None  # the routine is over
     choices = echo.say("AMAZON.YesIntent")
@@ -397,12 +389,7 @@ def test_resume_after_a_streamed_routine_offers_it_again(new_user: Callable[...,
 def test_start_over_in_a_new_session_after_a_spoken_routine_restarts_it(
         new_user: Callable[..., Echo]) -> None:
     echo = new_user(audio_player=False)
-    echo.send(echo.device.launch())
-    last = echo.send(echo.device.start(ROUTINE))
-    for _ in range(30):
-        if "another routine" in said(last):
-            break
-        last = echo.say("AMAZON.NextIntent")
+    _speak_to_the_end(echo)
     assert echo.state().history.completed == {ROUTINE: 1}
     echo.say("AMAZON.StopIntent")  # "no more today": the session ends
     again = echo.say("AMAZON.StartOverIntent")

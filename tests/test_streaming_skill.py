@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -23,14 +23,13 @@ from ask_sdk_model import RequestEnvelope
 from skill.adapters.sqlite_store import SqliteAdapter
 from skill.app import SkillApp
 from skill.content import Content, load_content
-from skill.core.pacing import sides_of
-from skill.core.plan import steps
 from skill.core.preferences import Detail, HoldLength, Preferences
 from skill.core.record import replace
 from skill.settings import Settings
 from skill.state import Position, UserState
 from tests.conftest import Clock
 from tests.support.alexa import Device, directives, ends, plain, reprompt, slot, speech
+from tests.support.fake_tracks import FakeTracks
 
 ROUTINE = "glute-release"
 """Two steps, both worked per side: tracks (0, 0), (0, 1), (1, 0), (1, 1)."""
@@ -40,25 +39,6 @@ ORDER = [(0, 0), (0, 1), (1, 0), (1, 1)]
 @pytest.fixture(scope="module")
 def content() -> Content:
     return load_content()
-
-
-@dataclass
-class FakeTracks:
-    """`skill.deps.Tracks` with the renderer's track order and no audio."""
-
-    content: Content
-    asked: list[tuple[str, int, int, Preferences]] = field(default_factory=list)
-
-    def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
-        routine = self.content.routines[routine_id]
-        return [(p.index, side) for p in steps(self.content, routine)
-                for side in range(len(sides_of(p.technique, prefs)))]
-
-    def url_for(self, routine_id: str, step_index: int, side_index: int,
-                prefs: Preferences) -> str:
-        self.asked.append((routine_id, step_index, side_index, prefs))
-        return (f"https://audio.example.com/{routine_id}/{step_index}/{side_index}/"
-                f"{prefs.hold.value}-{prefs.detail.value}.mp3")
 
 
 @dataclass
