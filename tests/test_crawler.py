@@ -126,7 +126,8 @@ def ours(content: Content, token: str | None) -> bool:
 
 
 def check(fails: Failures, path: list[str], event: ev.Event, device: Device, before: UserState,
-          out: Outcome, content: Content) -> None:
+          out: Outcome, content: Content, failed: tuple[str, int] | None) -> None:
+    """`failed` is the routine run (routine, seed) whose playback failed, if any."""
     plan = out.plan
     plays = [d for d in plan.audio if isinstance(d, Play)]
     speaks = bool(plan.speech) or plan.turn is not None
@@ -158,11 +159,8 @@ def check(fails: Failures, path: list[str], event: ev.Event, device: Device, bef
     for p in plays:
         fails.check((p.behavior == "ENQUEUE") == (p.previous is not None),
                     "expectedPreviousToken with ENQUEUE, and only then", path, out)
-        was = before.position
-        fails.check(not (was is not None and was.dialog and was.routine == p.pos.routine
-                         and was.seed == p.pos.seed and not isinstance(event, ev.StartRoutine)),
-                    "a routine in dialog mode (playback failed, step by step) streams again",
-                    path, out)
+        fails.check(failed is None or failed != (p.pos.routine, p.pos.seed),
+                    "a routine whose playback failed streams again", path, out)
     done = sum(out.state.history.completed.values()) - sum(before.history.completed.values())
     fails.check(done <= 1 and (done >= 0 or isinstance(event, ev.ForgetMe)),
                 "a routine counted twice, or a count lost", path, out)
@@ -176,14 +174,15 @@ def crawl(content: Content) -> tuple[int, int, Failures]:
     world = World(content=content, now=NOW, streaming=True)
     fails = Failures()
     seen: set[tuple[object, ...]] = set()
-    queue: deque[tuple[UserState, Convo, bool, Player, bool, list[str]]] = deque()
+    queue: deque[tuple[UserState, Convo, bool, Player, bool, list[str],
+                       tuple[str, int] | None]] = deque()
     for speaker in (False, True):
-        queue.append((UserState(), Convo(), False, Player(), speaker, []))
+        queue.append((UserState(), Convo(), False, Player(), speaker, [], None))
     transitions = 0
     spoken = spoken_events()
     while queue and len(seen) < MAX_NODES:
-        state, convo, session, player, speaker, path = queue.popleft()
-        key = node_key(state, convo, session, player, speaker)
+        state, convo, session, player, speaker, path, failed = queue.popleft()
+        key = (*node_key(state, convo, session, player, speaker), failed is not None)
         if key in seen:
             continue
         seen.add(key)
@@ -204,11 +203,15 @@ def crawl(content: Content) -> tuple[int, int, Failures]:
                 continue
             transitions += 1
             label = type(event).__name__
-            check(fails, [*path, label], event, device, state, out, content)
+            check(fails, [*path, label], event, device, state, out, content, failed)
             after = (reported or player).after(out)
             open_session = session if not device.can_speak else out.plan.end is False
+            pos = out.state.position
+            run = (pos.routine, pos.seed) if pos else None
+            now_failed = (run if isinstance(event, ev.PlaybackFailed) and state.position
+                          else failed if run == failed else None)
             queue.append((out.state, out.convo if open_session else Convo(), open_session,
-                          after, speaker, [*path, label]))
+                          after, speaker, [*path, label], now_failed))
     return len(seen), transitions, fails
 
 
