@@ -196,9 +196,11 @@ class FakeSkill:
 
     def __init__(self, progressive: dict[str, list[str]] | None = None,
                  ends: frozenset[str] = frozenset({"AMAZON.StopIntent"}),
-                 request_id: str | None = None) -> None:
+                 request_id: str | None = None, unset: frozenset[str] = frozenset()) -> None:
         self.progressive = progressive or {}
         self.ends = ends
+        self.unset = unset
+        """Intents answered without shouldEndSession (the device decides)."""
         self.request_id = request_id
         self.requests: list[Json] = []
 
@@ -217,7 +219,9 @@ class FakeSkill:
         response: Json = {
             "outputSpeech": {"type": "SSML", "ssml": f"<speak>You said {name}.</speak>"},
             "shouldEndSession": end}
-        if not end:
+        if name in self.unset:
+            del response["shouldEndSession"]
+        elif not end:
             response["reprompt"] = {"outputSpeech": {"type": "SSML",
                                                      "ssml": "<speak>Ready?</speak>"}}
         return {"version": "1.0", "response": response,
@@ -231,10 +235,10 @@ def inbox() -> Iterator[DirectiveInbox]:
 
 
 def chat(skill: Any, inbox: DirectiveInbox, matcher: Matcher, lines: str, launch: bool = True,
-         audio_player: bool = False) -> tuple[str, FakeTime]:
+         audio_player: bool = False, screen: bool = False) -> tuple[str, FakeTime]:
     out, t = io.StringIO(), FakeTime()
     f = EnvelopeFactory(api_endpoint=inbox.url, api_access_token=inbox.token,
-                        clock=lambda: NOW, ids=ids(), audio_player=audio_player)
+                        clock=lambda: NOW, ids=ids(), audio_player=audio_player, screen=screen)
     session = ChatSession(skill, matcher, f, Player(Screen(out, live=False), sleep=t.sleep,
                                                     clock=t.clock), inbox, echo=True)
     session.run(io.StringIO(lines), launch=launch)
@@ -280,6 +284,19 @@ def test_silence_replays_the_reprompt_then_ends(inbox: DirectiveInbox,
     assert kinds(skill) == ["LaunchRequest", "SessionEndedRequest"]
     assert skill.requests[-1]["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
     assert "Alexa (reprompt): Ready?" in text
+
+
+@pytest.mark.parametrize("screen", [False, True], ids=["voice-only", "screen"])
+def test_an_answer_without_should_end_session_ends_it_unless_the_device_has_a_screen(
+        inbox: DirectiveInbox, matcher: Matcher, screen: bool) -> None:
+    skill = FakeSkill(unset=frozenset({"ProgressIntent"}))
+    text, _ = chat(skill, inbox, matcher, "how am i doing\nnext\n", screen=screen)
+    assert kinds(skill) == ["LaunchRequest", "ProgressIntent", "AMAZON.NextIntent",
+                            "SessionEndedRequest"]
+    after = skill.requests[2]["session"]
+    assert after["new"] is not screen
+    assert after["attributes"] == ({"turn": 2} if screen else {})
+    assert ("  → IntentRequest AMAZON.NextIntent (new session)" in text.splitlines()) is not screen
 
 
 def test_launch_one_shot_and_exit(inbox: DirectiveInbox, matcher: Matcher) -> None:

@@ -1,8 +1,11 @@
 """Request envelopes as Alexa sends them, and helpers to read responses, for tests.
 
 Envelopes are plain dicts (what Lambda receives and what the web endpoint
-parses), built from tests/fixtures/*.json templates so the shapes stay those of
-real Alexa traffic.
+parses). `Device` builds them with the console's `EnvelopeFactory`
+(skill/console/envelopes.py), the one device simulator: tests and `hipcoach
+chat` send the same envelopes and follow the session by the same rule. The
+shapes are those of real Alexa traffic (tests/fixtures/envelope.json is the
+reference; tests/test_console_envelopes.py checks that they agree).
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ from __future__ import annotations
 import copy
 import json
 import re
-import uuid
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
+
+from skill.console.envelopes import EnvelopeFactory, ends_session
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
 USER_ID = "amzn1.ask.account.TESTUSER0001"
+DEVICE_ID = "amzn1.ask.device.TESTDEVICE"
+T = TypeVar("T")
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -45,56 +51,72 @@ def slot(name: str, value: str | None, resolved_id: str | None = None,
     return s
 
 
-@dataclass
-class Device:
-    """One simulated user on one device, carrying a session like Alexa does."""
+class _Shared(Generic[T]):
+    """A Device attribute that lives on its EnvelopeFactory (one state under two names)."""
 
-    user_id: str = USER_ID
-    audio_player: bool = False
-    api_endpoint: str = "https://api.amazonalexa.com"
-    api_token: str = "test-api-access-token"
-    session_id: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
-    player: dict[str, Any] | None = None
-    """context.AudioPlayer as the device reports it (token, offset, playerActivity)."""
-    timestamp: str = "2026-11-29T12:00:00Z"
+    def __init__(self, factory_name: str | None = None) -> None:
+        self.factory_name = factory_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.factory_name = self.factory_name or name
+
+    def __get__(self, device: Device, owner: type | None = None) -> T:
+        return cast(T, getattr(device.factory, str(self.factory_name)))
+
+    def __set__(self, device: Device, value: T) -> None:
+        setattr(device.factory, str(self.factory_name), value)
+
+
+class Device:
+    """One simulated user on one device, carrying a session like Alexa does.
+
+    A thin test-facing wrapper over `EnvelopeFactory`: `intent` takes slots made by
+    `slot()`, `player` pins what context.AudioPlayer reports, and `timestamp` is a
+    fixed request time. A voice-only device by default (a response that leaves
+    shouldEndSession out ends the session); `screen=True` for an Echo Show.
+    """
+
+    user_id: _Shared[str] = _Shared()
+    audio_player: _Shared[bool] = _Shared()
+    screen: _Shared[bool] = _Shared()
+    api_endpoint: _Shared[str] = _Shared()
+    api_token: _Shared[str] = _Shared("api_access_token")
+    session_id: _Shared[str | None] = _Shared()
+    """The open session, or None; set it to pretend a session is open (not `new`)."""
+    attributes: _Shared[dict[str, Any]] = _Shared()
+
+    def __init__(self, user_id: str = USER_ID, audio_player: bool = False,
+                 api_endpoint: str = "https://api.amazonalexa.com",
+                 api_token: str = "test-api-access-token", session_id: str | None = None,
+                 attributes: dict[str, Any] | None = None,
+                 player: dict[str, Any] | None = None,
+                 timestamp: str = "2026-11-29T12:00:00Z", screen: bool = False) -> None:
+        self.player = player
+        """context.AudioPlayer as the device reports it (token, offset, playerActivity), or
+        None: no context.AudioPlayer at all. Tests set it; responses do not change it."""
+        self.timestamp = timestamp
+        """Every request's timestamp ("YYYY-MM-DDTHH:MM:SSZ")."""
+        self.factory = EnvelopeFactory(
+            api_endpoint=api_endpoint, api_access_token=api_token, user_id=user_id,
+            device_id=DEVICE_ID, application_id=SKILL_ID, audio_player=audio_player,
+            screen=screen, clock=self._now, session_id=session_id,
+            attributes=dict(attributes or {}), reported_player=self._reported_player)
+
+    def _now(self) -> datetime:
+        return datetime.fromisoformat(self.timestamp).astimezone(UTC)
+
+    def _reported_player(self) -> dict[str, Any] | None:
+        return copy.deepcopy(self.player)
 
     def _base(self, request: dict[str, Any], with_session: bool) -> dict[str, Any]:
-        env = fixture("envelope")
-        system = env["context"]["System"]
-        system["user"]["userId"] = self.user_id
-        system["application"]["applicationId"] = SKILL_ID
-        system["apiEndpoint"] = self.api_endpoint
-        system["apiAccessToken"] = self.api_token
-        if self.audio_player:
-            system["device"]["supportedInterfaces"]["AudioPlayer"] = {}
-        if self.player is not None:
-            env["context"]["AudioPlayer"] = copy.deepcopy(self.player)
-        if with_session:
-            new = self.session_id is None
-            if new:
-                self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
-                self.attributes = {}
-            env["session"] = {"new": new, "sessionId": self.session_id,
-                              "application": {"applicationId": SKILL_ID},
-                              "attributes": copy.deepcopy(self.attributes),
-                              "user": {"userId": self.user_id}}
-        else:
-            env.pop("session", None)
-        request.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
-        request.setdefault("timestamp", self.timestamp)
-        request.setdefault("locale", "en-US")
-        env["request"] = request
-        return env
+        """Any request (`type` plus fields) from this device, in the session or without one."""
+        return self.factory.envelope(dict(request), session=with_session)
 
     def launch(self) -> dict[str, Any]:
-        self.session_id = None
-        return self._base({"type": "LaunchRequest"}, True)
+        return self.factory.launch()
 
     def intent(self, name: str, **slots: dict[str, Any]) -> dict[str, Any]:
-        return self._base({"type": "IntentRequest", "dialogState": "COMPLETED",
-                           "intent": {"name": name, "confirmationStatus": "NONE",
-                                      "slots": slots}}, True)
+        return self.factory.intent_request(name, slots)
 
     def start(self, routine_id: str, said: str | None = None) -> dict[str, Any]:
         return self.intent("StartRoutineIntent",
@@ -103,25 +125,23 @@ class Device:
 
     def ended(self, reason: str = "USER_INITIATED",
               error_type: str | None = None) -> dict[str, Any]:
-        request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
-        if error_type:
-            request["error"] = {"type": error_type, "message": "test"}
-        return self._base(request, True)
+        """SessionEndedRequest in the open session (one is opened if none is); closes it."""
+        error = {"type": error_type, "message": "test"} if error_type else None
+        return self.factory.session_ended(reason, error)
 
     def audio_event(self, kind: str, token: str, offset_ms: int = 0) -> dict[str, Any]:
         """AudioPlayer.<kind>: no session, as Alexa sends it."""
-        return self._base({"type": f"AudioPlayer.{kind}", "token": token,
-                           "offsetInMilliseconds": offset_ms}, False)
+        return self.factory.playback({"type": f"AudioPlayer.{kind}", "token": token,
+                                      "offsetInMilliseconds": offset_ms})
 
     def controller(self, kind: str) -> dict[str, Any]:
         """PlaybackController.<kind>CommandIssued: no session."""
-        return self._base({"type": f"PlaybackController.{kind}CommandIssued"}, False)
+        return self.factory.controller(kind)
 
     def receive(self, response: dict[str, Any]) -> dict[str, Any]:
-        """Keep session attributes; forget the session when the response ends it."""
-        self.attributes = response.get("sessionAttributes") or {}
-        if response.get("response", {}).get("shouldEndSession") is not False:
-            self.session_id = None
+        """Keep session attributes; forget the session when the response ends it (as Alexa
+        does on this device); an answer to a request without a session leaves it be."""
+        self.factory.absorb(response)
         return response
 
 
@@ -147,4 +167,5 @@ def directives(response: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def ends(response: dict[str, Any]) -> bool:
-    return response.get("response", {}).get("shouldEndSession") is not False
+    """Whether the response ends the session on a voice-only device (anything but false)."""
+    return ends_session(response)
