@@ -79,7 +79,8 @@ def coach(state: UserState, convo: Convo, pos: Position, device: Device, world: 
                        question=question, intro=intro, profile=profile, sounds=world.sounds)
     plan = TurnPlan(turn=turn, pos=pos, intro=intro, replay=replay, before=state,
                     convo_before=convo)
-    return settle_turn(world, plan, turn.event_count, turn.complete, turn.question)
+    return settle_turn(world, plan, turn.event_count, turn.complete, turn.question,
+                       (planned, prefs))
 
 
 def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
@@ -116,13 +117,17 @@ class _Delivered:
                     + self.rest.event_count, complete=self.rest.complete)
 
 
-def settle_turn(world: World, plan: TurnPlan, used: int, complete: bool,
-                asked: str) -> Outcome:
-    """The state after the turn: where the next one starts, what was counted."""
+def settle_turn(world: World, plan: TurnPlan, used: int, complete: bool, asked: str,
+                paced: tuple[PlannedStep, Preferences] | None = None) -> Outcome:
+    """The state after the turn: where the next one starts, what was counted. `paced` is
+    the step and preferences when the caller has them already."""
     from skill.core.plan import cached_step_timeline
 
     state, pos = plan.before, plan.pos
-    planned, prefs, pos = _paced(world, state, pos)
+    if paced is None:
+        planned, prefs, pos = _paced(world, state, pos)
+    else:
+        planned, prefs = paced
     last_step = pos.step == step_count(world, pos.routine) - 1
     if complete and not plan.replay:
         tl = cached_step_timeline(world.content, planned, prefs, pos.seed)
