@@ -51,7 +51,8 @@ class Deps(Record, frozen=False):
     """Set after the cue clips could not be had once, so later turns do not retry."""
 
     def cue_sounds(self) -> SoundUrls | None:
-        """The cue clips for this turn; a failure only means no chimes, logged once."""
+        """The cue clips for this turn, kept once found (so later turns are packed with
+        them from the start); a failure only means no chimes, logged once."""
         if self.sounds is not None:
             return self.sounds
         source = getattr(self.tracks, "cue_sounds", None)
@@ -65,4 +66,6 @@ class Deps(Record, frozen=False):
             # already reported by whatever else needed it (streaming, rendering).
             self.log.info("cue sounds unavailable: %s", type(exc).__name__)
             return None
+        if found:
+            self.sounds = found
         return found

@@ -21,7 +21,6 @@ from skill.core.variation import PHRASING_VARIANTS, Phraser, stable_int
 from skill.state import Position, UserState
 
 if TYPE_CHECKING:  # pacing loads on the first turn that needs it, not at cold start
-    from skill.core.packing import Turn
     from skill.core.plan import PlannedStep
 
 ANOTHER_REPROMPT = "Would you like another routine? Say list routines, or stop."
@@ -86,7 +85,7 @@ def coach(state: UserState, convo: Convo, pos: Position, device: Device, world: 
 def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
     """The turn again with only its first `delivered` progressive pieces sent: the rest
     moves into the final response, packed without progressive responses."""
-    from skill.core.packing import pack_turn
+    from skill.core.packing import Turn, pack_turn
     from skill.core.plan import cached_step_timeline
 
     planned, prefs, pos = _paced(world, plan.before, plan.pos)
@@ -96,25 +95,11 @@ def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
     rest = pack_turn(events[done:], world.content.cues, seed, question=question,
                      intro=plan.intro if delivered == 0 else (),
                      profile=ALEXA.without_progressive(), sounds=world.sounds)
-    turn = _Delivered(plan.turn, delivered, rest)
-    return settle_turn(world, replace(plan, turn=turn.as_turn()), done + rest.event_count,
-                       rest.complete, rest.question)
-
-
-class _Delivered:
-    """The delivered progressive pieces followed by the repacked final piece."""
-
-    def __init__(self, original: Turn, delivered: int, rest: Turn) -> None:
-        self.original, self.delivered, self.rest = original, delivered, rest
-
-    def as_turn(self) -> Turn:
-        from skill.core.packing import Turn
-
-        return Turn(progressive=self.original.progressive[:self.delivered],
-                    final=self.rest.final, question=self.rest.question,
-                    event_count=sum(p.event_count for p in
-                                    self.original.progressive[:self.delivered])
-                    + self.rest.event_count, complete=self.rest.complete)
+    sent = plan.turn.progressive[:delivered]
+    turn = Turn(progressive=sent, final=rest.final, question=rest.question,
+                event_count=done + rest.event_count, complete=rest.complete)
+    return settle_turn(world, replace(plan, turn=turn), turn.event_count, rest.complete,
+                       rest.question)
 
 
 def settle_turn(world: World, plan: TurnPlan, used: int, complete: bool, asked: str,

@@ -167,9 +167,3 @@ class Unhandled(Event):
     """A request type this skill does not use (a new Alexa feature): answered quietly."""
 
     kind: str = ""
-
-
-SPOKEN_ONLY = (PlaybackStarted, PlaybackStopped, PlaybackNearlyFinished, PlaybackFinished,
-               PlaybackFailed, PlayCommand, PauseCommand, NextCommand, PreviousCommand,
-               DeviceError, Unhandled, SessionEnded)
-"""Events whose responses may not speak (AudioPlayer, PlaybackController, system)."""

@@ -14,34 +14,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.conversation import answers, playback, tracks
+from skill.conversation import answers, playback, replies, tracks
 from skill.conversation import events as ev
 from skill.conversation.coach import planned_step, repack
 from skill.conversation.convo import Asked, Convo, Repeat
 from skill.conversation.device import ACTIVE, Device, World
+from skill.conversation.moves import Moves
 from skill.conversation.outcome import Outcome, Plan, Play, StopAudio
-from skill.conversation.routine import Turn
 from skill.core.record import replace
 from skill.state import UserState
 
-Move = Callable[[Turn, ev.Event, Asked], Outcome]
+Move = Callable[[Moves, ev.Event], Outcome]
 
 
-def _t(fn: Callable[[Turn], Outcome]) -> Move:
-    return lambda t, e, a: fn(t)
+def _m(fn: Callable[[Moves], Outcome]) -> Move:
+    return lambda t, e: fn(t)
 
 
 def _a(fn: Callable[[UserState, Convo, World], Outcome]) -> Move:
-    return lambda t, e, a: fn(t.state, t.convo, t.world)
+    return lambda t, e: fn(t.state, t.convo, t.world)
 
 
 def _p(fn: Callable[..., Outcome], *slots: str) -> Move:
     """An answer that may be given mid-routine: it learns whether the player is ours."""
-    return lambda t, e, a: fn(t.state, t.convo, t.world, *(getattr(e, s, None) for s in slots),
-                              player=t.player)
+    return lambda t, e: fn(t.state, t.convo, t.world, *(getattr(e, s, None) for s in slots),
+                           player=t.player)
 
 
-def _launch(t: Turn) -> Outcome:
+def _played(t: Moves, e: ev.Event) -> Outcome:
+    assert isinstance(e, playback.PlaybackEvent)
+    return playback.on_playback(t.state, t.convo, e, t.world)
+
+
+def _button(t: Moves, e: ev.Event) -> Outcome:
+    return playback.on_button(t.state, t.convo, e, t.device, t.world)
+
+
+def _launch(t: Moves) -> Outcome:
     state, k = t.state, t.world.content.knowledge
     if not state.safety_heard:
         key_rule = next(r.text for r in k.safety if r.key)
@@ -69,90 +78,91 @@ def _launch(t: Turn) -> Outcome:
                  asked=Asked.PICK)
 
 
-def _start(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+def _start(t: Moves, e: ev.Event) -> Outcome:
     assert isinstance(e, ev.StartRoutine)
     if e.routine is None or e.routine not in t.world.content.routines:
         return answers.choices(t.state, t.convo, t.world, e.heard)
     return t.start(e.routine)
 
 
-def _forget(t: Turn) -> Outcome:
+def _forget(t: Moves) -> Outcome:
     return Outcome(state=UserState(), convo=Convo(), plan=Plan(
         speech="Done. I've deleted your progress and preferences. Goodbye.", end=True,
         forget=True))
 
 
-def _loop(t: Turn) -> Outcome:
+def _loop(t: Moves) -> Outcome:
     return answers.follow_up(t.state, t.convo, t.world, "Routines always play in order, so "
                              "looping and shuffling aren't available.", t.player)
 
 
-def _ended(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+def _ended(t: Moves, e: ev.Event) -> Outcome:
     assert isinstance(e, ev.SessionEnded)
     note = f"session ended: reason={e.reason}" + (f" error_type={e.error}" if e.error else "")
     plan = Plan(warnings=(note,)) if e.error else Plan(notes=(note,))
     return Outcome(state=t.state, convo=Convo(), plan=plan)
 
 
-def _device_error(t: Turn, e: ev.Event, a: Asked) -> Outcome:
+def _device_error(t: Moves, e: ev.Event) -> Outcome:
     assert isinstance(e, ev.DeviceError)
     return Outcome(state=t.state, convo=t.convo,
                    plan=Plan(warnings=(f"device reported an exception: {e.error}",)))
 
 
 MOVES: dict[type[ev.Event], Move] = {
-    ev.Launch: _t(_launch),
+    ev.Launch: _m(_launch),
     ev.StartRoutine: _start,
     ev.ListRoutines: _a(answers.list_routines),
-    ev.Next: _t(Turn.next),
-    ev.Previous: _t(Turn.previous),
-    ev.Repeat: lambda t, e, a: t.repeat(a),
-    ev.StartOver: _t(Turn.start_over),
-    ev.Pause: _t(Turn.pause),
-    ev.Resume: _t(Turn.resume),
-    ev.Yes: lambda t, e, a: t.yes(a),
-    ev.No: lambda t, e, a: t.no(a),
-    ev.Stop: _t(Turn.stop),
-    ev.Help: lambda t, e, a: answers.help_answer(t.state, t.convo, t.device, t.world,
-                                                  t.hands_free is not None),
+    ev.Next: _m(Moves.next),
+    ev.Previous: _m(Moves.previous),
+    ev.Repeat: _m(Moves.repeat),
+    ev.StartOver: _m(Moves.start_over),
+    ev.Pause: _m(Moves.pause),
+    ev.Resume: _m(Moves.resume),
+    ev.Yes: _m(replies.yes),
+    ev.No: _m(replies.no),
+    ev.Stop: _m(Moves.stop),
+    ev.Help: lambda t, e: answers.help_answer(t.state, t.convo, t.device, t.world,
+                                               t.hands_free is not None),
     ev.Fallback: _a(answers.fallback),
-    ev.LoopShuffle: _t(_loop),
-    ev.Pain: lambda t, e, a: t.pain(getattr(e, "quality", None), getattr(e, "heard", None)),
+    ev.LoopShuffle: _m(_loop),
+    ev.Pain: lambda t, e: replies.pain(t, getattr(e, "quality", None), getattr(e, "heard", None)),
     ev.Safety: _p(answers.safety),
     ev.Explain: _p(answers.explain, "topic", "heard"),
     ev.Equipment: _p(answers.equipment),
     ev.Preference: _p(answers.preference, "setting"),
     ev.Progress: _p(answers.progress_answer),
-    ev.ForgetMe: _t(_forget),
-    ev.StepByStep: _t(Turn.step_by_step),
+    ev.ForgetMe: _m(_forget),
+    ev.StepByStep: _m(Moves.step_by_step),
     ev.SessionEnded: _ended,
+    ev.PlaybackStarted: _played,
+    ev.PlaybackStopped: _played,
+    ev.PlaybackNearlyFinished: _played,
+    ev.PlaybackFinished: _played,
+    ev.PlaybackFailed: _played,
+    ev.PlayCommand: _button,
+    ev.PauseCommand: _button,
+    ev.NextCommand: _button,
+    ev.PreviousCommand: _button,
     ev.DeviceError: _device_error,
-    ev.Unhandled: lambda t, e, a: playback.quiet(
+    ev.Unhandled: lambda t, e: playback.quiet(
         t.state, t.convo, f"unhandled request type {getattr(e, 'kind', '?')}"),
 }
-"""Event type -> the move that answers it (playback events are handled below)."""
+"""Event type -> the move that answers it; an event not listed is heard as Fallback."""
 
 
 def step(state: UserState, convo: Convo, event: ev.Event, device: Device,
          world: World) -> Outcome:
     """The conversation's one transition: pure, total, and device-safe."""
     state = _with_context_offset(state, device, world)
-    if isinstance(event, playback.PlaybackEvent):
-        return settle(state, playback.on_playback(state, convo, event, world), device)
-    if isinstance(event, playback.ControllerEvent):
-        return settle(state, playback.on_button(state, convo, event, device, world), device)
-    if not device.can_speak and not isinstance(event, ev.SPOKEN_ONLY):
-        return settle(state, playback.quiet(state, convo, "spoken intent without a session"),
-                      device)
-    asked = convo.asked
     # the previous question is answered (or abandoned) by whatever is said next
-    turn = Turn(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world,
-                asked=convo)
+    moves = Moves(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world,
+                  prior=convo)
     move = MOVES.get(type(event), MOVES[ev.Fallback])
-    return settle(state, move(turn, event, asked), device)
+    return settle(move(moves, event), device)
 
 
-def settle(before: UserState, outcome: Outcome, device: Device) -> Outcome:
+def settle(outcome: Outcome, device: Device) -> Outcome:
     """Apply the device rules to an outcome (see the module docstring)."""
     plan, convo = outcome.plan, outcome.convo
     if not device.can_speak:
@@ -207,7 +217,7 @@ def redeliver(outcome: Outcome, delivered: int, world: World) -> Outcome:
                    plan=replace(outcome.plan, turn=again.plan.turn, reprompt=again.plan.reprompt))
 
 
-def without_track(before: UserState, convo: Convo, outcome: Outcome, device: Device,
+def without_track(convo: Convo, outcome: Outcome, device: Device,
                   world: World) -> Outcome:
     """The outcome when its Play cannot be had (no stored track, renderer or store down):
     a spoken request coaches that step in dialog mode, for the rest of the routine; a
@@ -219,5 +229,5 @@ def without_track(before: UserState, convo: Convo, outcome: Outcome, device: Dev
     pos = replace(play.pos, offset=0, next_offset=0, step_done=False, track_offset_ms=0,
                   dialog=True)
     state = replace(outcome.state, position=pos)
-    t = Turn(state, convo, device, world)
-    return settle(before, t.coach(pos, play.intro), device)
+    t = Moves(state, convo, device, world)
+    return settle(t.coach(pos, play.intro), device)

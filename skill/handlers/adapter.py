@@ -13,6 +13,7 @@ from ask_sdk_model import Response
 from skill.adapters.progressive_target import target_from_envelope
 from skill.conversation import events as ev
 from skill.conversation import redeliver, step, without_track
+from skill.conversation.convo import Convo
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Play
 from skill.conversation.tracks import prefs_of
@@ -22,7 +23,6 @@ from skill.handlers.loaded import loaded
 from skill.handlers.requests import device_of, event_of
 from skill.handlers.response import build, play_directive, stop_directive
 from skill.handlers.zone import with_time_zone
-from skill.state import UserState
 
 MAY_START = (ev.StartRoutine, ev.StartOver, ev.Yes, ev.Resume)
 """Events that may start a routine: the time the streak counts in is looked up first."""
@@ -52,12 +52,13 @@ class ConversationHandler(AbstractRequestHandler):
                       sounds=deps.sounds, state_known=record.ok)
         outcome = step(state, record.convo, event, device, world)
         if outcome.plan.turn is not None and world.sounds is None:
-            # cue clips are asked for only when a turn is coached (it may read the store)
+            # cue clips are asked for when a turn is first coached (it may read the store);
+            # once found they are kept, so this second step happens once per process
             sounds = deps.cue_sounds()
             if sounds:
                 world = replace(world, sounds=sounds)
                 outcome = step(state, record.convo, event, device, world)
-        directives, outcome = self._audio(state, record.convo, outcome, device, world)
+        directives, outcome = self._audio(record.convo, outcome, device, world)
         delivered = 0
         turn = outcome.plan.turn
         if turn is not None and turn.turn.progressive:
@@ -74,7 +75,7 @@ class ConversationHandler(AbstractRequestHandler):
         record.state, record.convo = outcome.state, outcome.convo
         return build(handler_input, outcome.plan, directives, enqueue_speech=delivered > 0)
 
-    def _audio(self, before: UserState, convo: Any, outcome: Outcome, device: Device,
+    def _audio(self, convo: Convo, outcome: Outcome, device: Device,
                world: World) -> tuple[list[Any], Outcome]:
         """AudioPlayer directives with their track URLs; a track that cannot be had turns
         the outcome into dialog coaching (or, where speech is not allowed, no Play)."""
@@ -93,7 +94,7 @@ class ConversationHandler(AbstractRequestHandler):
                                       type(exc).__name__)
                 sounds = world.sounds or self.deps.cue_sounds()
                 world = replace(world, sounds=sounds)
-                fallback = without_track(before, convo, outcome, device, world)
-                return self._audio(before, convo, fallback, device, world)
+                fallback = without_track(convo, outcome, device, world)
+                return self._audio(convo, fallback, device, world)
             out.append(play_directive(world.content, directive, url))
         return out, outcome

@@ -1,5 +1,6 @@
 """Moving through a routine, in either mode: start, next, previous, repeat, start over,
-pause, resume, stop, pain, and what "yes" and "no" answer.
+pause, resume, stop, step by step. Answers to the skill's own questions (yes, no) and to
+pain are in skill.conversation.replies.
 
 Each move asks `tracks.streams` once: a streamed routine moves between tracks and
 answers with a Play; otherwise it is coached turn by turn (`coach.coach`).
@@ -11,9 +12,7 @@ from skill.conversation import progress, tracks
 from skill.conversation.answers import (
     UNAVAILABLE,
     WHAT_NEXT,
-    choices,
     equipment_sentence,
-    follow_up,
     say,
 )
 from skill.conversation.coach import advance, coach, first_position, planned_step
@@ -27,17 +26,17 @@ NOT_IN_ROUTINE = ("You're not in a routine right now. Which one would you like? 
                   "routines to hear them, or start glute release.")
 NOT_IN_ROUTINE_REPROMPT = "Which routine would you like to start?"
 GOODBYE = "Goodbye. Your place is saved for next time."
-SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
 
 
-class Turn:
+class Moves:
     """One request's inputs, so the moves below read as the conversation they are."""
 
     def __init__(self, state: UserState, convo: Convo, device: Device, world: World,
-                 asked: Convo | None = None) -> None:
+                 prior: Convo | None = None) -> None:
         self.state, self.convo, self.device, self.world = state, convo, device, world
-        self.asked = asked or convo
-        """The convo as the previous turn left it: what it asked and offered."""
+        self.prior = prior or convo
+        """The convo as the previous turn left it: what it asked and offered (`convo` is
+        the one this turn builds on, with the question cleared)."""
 
     # where we are -------------------------------------------------------------------
     @property
@@ -61,8 +60,10 @@ class Turn:
             return ""
         return "active" if self.device.activity in ACTIVE else "held"
 
-    def say(self, text: str, reprompt: str, **kw: object) -> Outcome:
-        return say(self.state, self.convo, text, reprompt, **kw)  # type: ignore[arg-type]
+    def say(self, text: str, reprompt: str, *, asked: Asked = Asked.NOTHING,
+            end: bool = False, suggested: str = "") -> Outcome:
+        return say(self.state, self.convo, text, reprompt, asked=asked, end=end,
+                   suggested=suggested)
 
     # answers that every move may need -------------------------------------------------
     def not_in_routine(self) -> Outcome:
@@ -148,7 +149,7 @@ class Turn:
                                        dialog=pos.dialog))
         return self.coach(replace(pos, offset=0, step_done=False))
 
-    def repeat(self, asked: Asked) -> Outcome:
+    def repeat(self) -> Outcome:
         """Inside a routine the current step's turn (what every in-routine reprompt
         promises); just after one ends its last turn; otherwise the last answer."""
         pos, convo = self.pos, self.convo
@@ -162,7 +163,7 @@ class Turn:
             return self.coach(finished, replay=True)  # its last turn, counted once
         if convo.repeat is Repeat.ANSWER and convo.said:
             return self.say(convo.said, convo.said_reprompt or "What would you like to do?",
-                            asked=asked, suggested=self.asked.suggested)
+                            asked=self.prior.asked, suggested=self.prior.suggested)
         return self.not_in_routine()
 
     def resume_target(self, pos: Position) -> Position | None:
@@ -220,85 +221,3 @@ class Turn:
             return self.coach(turn, ("Okay, I'll guide you step by step.",))
         return self.say("Okay, I'll guide you step by step, one turn at a time. Which routine "
                         "would you like?", "Which routine would you like?", asked=Asked.PICK)
-
-    # pain ------------------------------------------------------------------------------
-    def pain(self, quality: str | None, heard: str | None) -> Outcome:
-        k = self.world.content.knowledge
-        sharp = quality == "sharp" or any(w in (heard or "").lower() for w in SHARP_WORDS)
-        pos = self.pos
-        if sharp:
-            if pos is None:
-                return follow_up(self.state, self.convo, self.world, " ".join(k.sharp_pain))
-            # this step is over; the place is kept so nothing is lost
-            self.state = replace(self.state, position=replace(pos, step_done=True))
-            return self.say(" ".join(k.sharp_pain) + " Would you like to skip to the next step? "
-                            "Say yes to skip it, or no to stop for today.",
-                            "Say yes to skip this step, or no to stop for today.",
-                            asked=Asked.SKIP_OR_END)
-        self.state = replace(self.state, prefs=self.state.prefs.slower_breathing())
-        if pos is None:
-            return follow_up(self.state, self.convo, self.world, " ".join(k.pain))
-        self.state = replace(self.state, position=replace(pos, step_done=True))
-        return self.say(" ".join(k.pain) + " If it still hurts, we can skip this step. Shall we "
-                        "skip it?", "Say yes to skip this step, or no to go through it again "
-                        "more gently.", asked=Asked.SKIP)
-
-    def skip(self) -> Outcome:
-        pos = self.pos
-        assert pos is not None
-        done = replace(pos, step_done=True)
-        if self.streamed(pos):
-            nxt = tracks.move(self.world.content, self.state, done, +1)
-        else:
-            nxt = advance(self.world, done)
-        if nxt is None:
-            return self.past_end(pos)
-        return self.deliver(nxt, ("Skipping to the next step.",))
-
-    def redo_gently(self) -> Outcome:
-        pos = self.pos
-        assert pos is not None
-        again = replace(pos, offset=0, next_offset=0, step_done=False, side=0,
-                        track_offset_ms=0, prefs={})  # paced with the new preferences
-        return self.deliver(again, ("Okay. Let's go through this step again, more gently.",))
-
-    # yes and no --------------------------------------------------------------------------
-    def yes(self, asked: Asked) -> Outcome:
-        pos = self.pos
-        if asked in (Asked.SKIP, Asked.SKIP_OR_END) and pos is not None:
-            return self.skip()
-        if asked is Asked.RESUME and pos is not None:
-            return self.resume()
-        if asked is Asked.CONTINUE and pos is not None:
-            return self.resume("") if self.hands_free is not None else self.next()
-        if asked is Asked.SUGGEST and self.asked.suggested in self.world.content.routines:
-            return self.start(self.asked.suggested)
-        if asked is Asked.AGAIN and self.state.last_finished in self.world.content.routines:
-            return self.start(self.state.last_finished)
-        if asked is Asked.PICK:
-            return self.suggest()
-        if asked is Asked.NOTHING and pos is not None:
-            return self.next()
-        return choices(self.state, self.convo, self.world)
-
-    def suggest(self) -> Outcome:
-        """"Yes" to "which would you like?" answers nothing: offer one routine by name."""
-        routines = self.world.content.routines
-        pick = next((r for r in routines if r != self.state.last_finished), next(iter(routines)))
-        name = routines[pick].name
-        return self.say(f"Shall I start {name}? Or name another routine.",
-                        f"Say yes to start {name}, or name another routine.",
-                        asked=Asked.SUGGEST, suggested=pick)
-
-    def no(self, asked: Asked) -> Outcome:
-        pos = self.pos
-        if asked is Asked.RESUME:
-            return choices(self.state, self.convo, self.world, lead="Okay. ")
-        if asked is Asked.SKIP and pos is not None:
-            return self.redo_gently()
-        if asked is Asked.SKIP_OR_END and pos is not None:
-            return self.say("Okay. Let's stop here for today. Your place is saved, and we'll "
-                            "start with the next step next time. Take care.", "", end=True)
-        if asked is Asked.CONTINUE and pos is not None:
-            return self.pause()
-        return self.say("Okay. Goodbye for now.", "", end=True)
