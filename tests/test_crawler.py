@@ -319,3 +319,28 @@ def test_every_routine_walks_to_its_end_in_both_modes(content: Content) -> None:
         assert plays and plays[0].pos.routine == routine and plays[0].pos.step == 0
         resumed = step(out.state, Convo(), ev.Resume(), speaker, world)
         assert "not in a routine" not in resumed.plan.speech
+
+
+@pytest.mark.parametrize("speaker", [Device(), Device(audio_player=True)], ids=["voice", "echo"])
+def test_no_after_sharp_pain_ends_today_and_never_returns_to_that_step(
+        content: Content, speaker: Device) -> None:
+    """"No" to "skip to the next step?" after sharp pain ends the session; next time the
+    routine goes on after that step, and after the last step there is nothing to go on to."""
+    world = World(content=content, now=NOW, streaming=True)
+    first = step(UserState(safety_heard=True), Convo(), ev.StartRoutine("glute-release"),
+                 speaker, world)
+    hurt = step(first.state, first.convo if first.plan.end is False else Convo(),
+                ev.Pain("sharp", "sharp"), speaker, world)
+    ended = step(hurt.state, hurt.convo, ev.No(), speaker, world)
+    assert ended.plan.end is True and not any(isinstance(d, Play) for d in ended.plan.audio)
+    back = step(ended.state, Convo(), ev.Resume(), speaker, world)
+    starts = back.plan.turn.pos if back.plan.turn else next(
+        d.pos for d in back.plan.audio if isinstance(d, Play))
+    assert starts.step == 1  # step 2, not the step that hurt
+    # the same on the last step: the routine is over, and resume does not pretend otherwise
+    on_last = replace(back.state, position=replace(starts, step_done=False))
+    hurt = step(on_last, Convo(), ev.Pain("sharp", "sharp"), speaker, world)
+    ended = step(hurt.state, hurt.convo, ev.No(), speaker, world)
+    assert ended.plan.end is True and "last step" in ended.plan.speech
+    assert ended.state.position is None and ended.state.last_finished == "glute-release"
+    assert "next step next time" not in ended.plan.speech

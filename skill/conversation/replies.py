@@ -10,6 +10,7 @@ from skill.conversation.convo import Asked
 from skill.conversation.moves import Moves
 from skill.conversation.outcome import Outcome
 from skill.core.record import replace
+from skill.state import Position
 
 SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
 
@@ -38,14 +39,18 @@ def pain(t: Moves, quality: str | None, heard: str | None) -> Outcome:
                     "more gently.", asked=Asked.SKIP)
 
 
+def _after(t: Moves, pos: Position) -> Position | None:
+    """Where the routine goes on once the step at `pos` is over, in this routine's mode."""
+    done = replace(pos, step_done=True)
+    if t.streamed(pos):
+        return tracks.move(t.world.content, t.state, done, +1)
+    return advance(t.world, done)
+
+
 def skip(t: Moves) -> Outcome:
     pos = t.pos
     assert pos is not None
-    done = replace(pos, step_done=True)
-    if t.streamed(pos):
-        nxt = tracks.move(t.world.content, t.state, done, +1)
-    else:
-        nxt = advance(t.world, done)
+    nxt = _after(t, pos)
     if nxt is None:
         return t.past_end(pos)
     return t.deliver(nxt, ("Skipping to the next step.",))
@@ -95,8 +100,12 @@ def no(t: Moves) -> Outcome:
     if asked is Asked.SKIP and pos is not None:
         return redo_gently(t)
     if asked is Asked.SKIP_OR_END and pos is not None:
+        if _after(t, pos) is None:  # the painful step was the last: the routine is over
+            t.state = replace(t.state, position=None, last_finished=pos.routine)
+            return t.say("Okay. That was the last step, so let's leave it there for today. "
+                         "Take care.", "", end=True)
         return t.say("Okay. Let's stop here for today. Your place is saved, and we'll "
-                        "start with the next step next time. Take care.", "", end=True)
+                     "start with the next step next time. Take care.", "", end=True)
     if asked is Asked.CONTINUE and pos is not None:
         return t.pause()
     return t.say("Okay. Goodbye for now.", "", end=True)
