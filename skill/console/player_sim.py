@@ -21,10 +21,11 @@ from typing import Any
 
 from skill.console.render import Screen, clock_text
 from skill.console.tracks import Durations, TrackLengths, track_name
+from skill.core.limits import MAX_TOKEN_CHARS
 
 JsonDict = dict[str, Any]
 IDLE, PLAYING, STOPPED, FINISHED = "IDLE", "PLAYING", "STOPPED", "FINISHED"
-MAX_TOKEN = 1024
+
 
 @dataclass(frozen=True)
 class Track:
@@ -180,8 +181,8 @@ class SimPlayer:
             self._warn(f"AudioPlayer.Play with playBehavior {behavior!r}")
         if (behavior == "ENQUEUE") != (expected is not None):
             self._warn("expectedPreviousToken belongs on ENQUEUE, and only there")
-        if not token or len(token) > MAX_TOKEN:
-            self._warn(f"stream token must be 1 to {MAX_TOKEN} characters")
+        if not token or len(token) > MAX_TOKEN_CHARS:
+            self._warn(f"stream token must be 1 to {MAX_TOKEN_CHARS} characters")
         if not url.startswith("https://") and "http" not in self._noted:
             self._noted.add("http")
             self.screen.line(f"  (note: a device plays only HTTPS URLs, not {url})", dim=True)

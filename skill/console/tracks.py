@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from skill.console.render import clock_text
 from skill.content import Content
+from skill.conversation.tracks import parse_token  # the one reader of the token format
 from skill.core.plan import side_timeline, steps
 from skill.core.preferences import Preferences
 
@@ -23,14 +24,6 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 Durations = Callable[[str, str], tuple[int | None, bool]]
 """(token, url) -> (length in ms or None when unknown, whether it is an estimate)."""
-
-
-def parse_token(token: str) -> tuple[str, int, int] | None:
-    """(routine, step, side) from Hip Coach's "hc1:<routine>:<step>:<side>:<version>"."""
-    parts = token.split(":")
-    if len(parts) != 5 or parts[0] != "hc1" or not (parts[2].isdigit() and parts[3].isdigit()):
-        return None
-    return parts[1], int(parts[2]), int(parts[3])
 
 
 def track_name(token: str, routine: bool = True) -> str:
