@@ -24,9 +24,8 @@ if TYPE_CHECKING:  # the packer loads on the first coaching turn, not at cold st
 
 
 class Tracks(Protocol):
-    """Streaming-mode audio: one rendered track per step and side (skill.audio)."""
-
-    def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]: ...
+    """Streaming-mode audio: one rendered track per step and side (skill.audio). The
+    order of the tracks is the core's (skill.core.plan.track_order), not the store's."""
 
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str: ...

@@ -69,13 +69,6 @@ class LazyTracks:
                 self._store, self._index = self._renderer.store, self._renderer.index
             return self._renderer
 
-    def tracks_of(self, routine_id: str, prefs: Preferences) -> list[tuple[int, int]]:
-        from skill.content import load_content
-        from skill.core.plan import track_order
-
-        content = load_content()
-        return track_order(content, content.routines[routine_id], prefs)
-
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str:
         from skill.audio.index import track_key
