@@ -14,6 +14,7 @@ from skill.conversation import progress
 from skill.conversation.convo import Asked, Convo, Repeat
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Plan, TurnPlan
+from skill.conversation.tracks import prefs_of
 from skill.core.limits import ALEXA
 from skill.core.preferences import Preferences
 from skill.core.record import replace
@@ -146,7 +147,7 @@ def _paced(world: World, state: UserState,
 
     planned = planned_step(world, pos)
     assert planned is not None, "callers check the position first"
-    prefs = Preferences.from_dict(pos.prefs) if pos.prefs else state.effective_prefs(pos.routine)
+    prefs = prefs_of(state, pos)
     tl = cached_step_timeline(world.content, planned, prefs, pos.seed)
     if pos.offset >= len(tl.events):
         pos = replace(pos, offset=0)
