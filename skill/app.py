@@ -23,9 +23,9 @@ from skill.adapters.zone_lookup import LazyZoneLookup, NullZoneLookup, ZoneLooku
 from skill.content import load_content
 from skill.deps import Deps, Tracks
 from skill.envelope_codec import FastSerializer
+from skill.handlers.adapter import ConversationHandler
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import LoadState, RequestLog, SaveState
-from skill.handlers.registry import build_handlers
 from skill.settings import Settings
 
 log = logging.getLogger("hipcoach")
@@ -120,8 +120,7 @@ class SkillApp:
         )
         if self.settings.skill_id:  # the SDK then rejects envelopes for other skills
             builder.skill_id = self.settings.skill_id  # type: ignore[assignment]
-        for handler in build_handlers(deps):
-            builder.add_request_handler(handler)
+        builder.add_request_handler(ConversationHandler(deps))  # the core decides the rest
         builder.add_exception_handler(ApologyHandler(log))
         builder.add_global_request_interceptor(RequestLog(log))
         builder.add_global_request_interceptor(LoadState(log))

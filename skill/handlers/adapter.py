@@ -1,6 +1,6 @@
 """The one request handler: a request becomes an event and a device, the conversation core
-decides, and this carries the plan out. All I/O is here: the time zone lookup, track
-URLs, progressive sends, deleting a user's data, logging."""
+decides, and this carries the plan out and builds the response. All I/O is here: the time
+zone lookup, track URLs, progressive sends, deleting a user's data, logging."""
 
 from __future__ import annotations
 
@@ -9,19 +9,21 @@ from typing import Any
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
+from ask_sdk_model.ui import PlayBehavior
 
 from skill.adapters.progressive_target import target_from_envelope
+from skill.content.model import Content
 from skill.conversation import events as ev
 from skill.conversation import redeliver, step, without_track
 from skill.conversation.convo import Convo
 from skill.conversation.device import Device, World
-from skill.conversation.outcome import Outcome, Play
+from skill.conversation.outcome import Outcome, Plan, Play
 from skill.conversation.tracks import prefs_of
 from skill.core.record import replace
+from skill.core.ssml import escape
 from skill.deps import Deps
-from skill.handlers.loaded import loaded
+from skill.handlers.interceptors import loaded
 from skill.handlers.requests import device_of, event_of
-from skill.handlers.response import build, play_directive, stop_directive
 from skill.handlers.zone import with_time_zone
 
 MAY_START = (ev.StartRoutine, ev.StartOver, ev.Yes, ev.Resume)
@@ -98,3 +100,60 @@ class ConversationHandler(AbstractRequestHandler):
                 return self._audio(convo, fallback, device, world)
             out.append(play_directive(world.content, directive, url))
         return out, outcome
+
+
+def play_directive(content: Content, play: Play, url: str) -> Any:
+    """AudioPlayer.Play for a planned track (the models load on first use)."""
+    from ask_sdk_model.interfaces.audioplayer import (
+        AudioItem,
+        AudioItemMetadata,
+        PlayBehavior,
+        PlayDirective,
+        Stream,
+    )
+
+    routine = content.routines[play.pos.routine]
+    return PlayDirective(
+        play_behavior=PlayBehavior(play.behavior),
+        audio_item=AudioItem(
+            stream=Stream(token=play.token, url=url,
+                          offset_in_milliseconds=play.pos.track_offset_ms,
+                          expected_previous_token=play.previous),
+            metadata=AudioItemMetadata(title=routine.name,
+                                       subtitle=f"Step {play.pos.step + 1}"),
+        ),
+    )
+
+
+def stop_directive() -> Any:
+    from ask_sdk_model.interfaces.audioplayer import StopDirective
+
+    return StopDirective()
+
+
+def build(handler_input: HandlerInput, plan: Plan, directives: list[Any],
+          enqueue_speech: bool) -> Response:
+    """The response for `plan`; `directives` are its audio, already resolved to URLs.
+
+    After progressive pieces the final speech says playBehavior ENQUEUE, so it queues
+    behind them rather than cutting them off (already Alexa's default for skills without
+    CustomInterfaceController, "Control Interruption of Alexa's Speech"; saying it keeps
+    the pacing right should that default change).
+    """
+    rb = handler_input.response_builder
+    if plan.turn is not None:
+        body = plan.turn.turn.final.body
+        if enqueue_speech:
+            rb.speak(body, play_behavior=PlayBehavior.ENQUEUE)
+        else:
+            rb.speak(body)
+    elif plan.speech:
+        rb.speak(escape(plan.speech))
+    if plan.end is False:
+        rb.ask(escape(plan.reprompt))
+    for directive in directives:
+        rb.add_directive(directive)
+    if plan.end is not None:
+        rb.set_should_end_session(plan.end)
+    response: Response = rb.response
+    return response
