@@ -74,13 +74,12 @@ def coach(state: UserState, convo: Convo, pos: Position, device: Device, world: 
 
     planned, prefs, pos = _paced(world, state, pos)
     profile = ALEXA if device.progressive else ALEXA.without_progressive()
-    seed, question = _question(world, pos)
+    seed, question = _question(world, planned, pos)
     turn = cached_turn(world.content, planned, prefs, pos.seed, pos.offset, seed=seed,
                        question=question, intro=intro, profile=profile, sounds=world.sounds)
     plan = TurnPlan(turn=turn, pos=pos, intro=intro, replay=replay, before=state,
                     convo_before=convo)
-    return settle_turn(world, plan, turn.event_count, turn.complete, turn.question,
-                       (planned, prefs))
+    return settle_turn(world, plan, planned, prefs, seed)
 
 
 def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
@@ -90,7 +89,7 @@ def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
     from skill.core.plan import cached_step_timeline
 
     planned, prefs, pos = _paced(world, plan.before, plan.pos)
-    seed, question = _question(world, pos)
+    seed, question = _question(world, planned, pos)
     events = cached_step_timeline(world.content, planned, prefs, pos.seed).events[pos.offset:]
     done = sum(p.event_count for p in plan.turn.progressive[:delivered])
     rest = pack_turn(events[done:], world.content.cues, seed, question=question,
@@ -99,42 +98,35 @@ def repack(world: World, plan: TurnPlan, delivered: int) -> Outcome:
     sent = plan.turn.progressive[:delivered]
     turn = Turn(progressive=sent, final=rest.final, question=rest.question,
                 event_count=done + rest.event_count, complete=rest.complete)
-    return settle_turn(world, replace(plan, turn=turn), turn.event_count, rest.complete,
-                       rest.question)
+    return settle_turn(world, replace(plan, turn=turn), planned, prefs, seed)
 
 
-def settle_turn(world: World, plan: TurnPlan, used: int, complete: bool, asked: str,
-                paced: tuple[PlannedStep, Preferences] | None = None) -> Outcome:
-    """The state after the turn: where the next one starts, what was counted. `paced` is
-    the step and preferences when the caller has them already."""
+def settle_turn(world: World, plan: TurnPlan, planned: PlannedStep, prefs: Preferences,
+                seed: int) -> Outcome:
+    """The state after the turn (`plan.turn`, paced with `prefs`, phrased with `seed`):
+    where the next one starts, and what was counted."""
     from skill.core.plan import cached_step_timeline
 
-    state, pos = plan.before, plan.pos
-    if paced is None:
-        planned, prefs, pos = _paced(world, state, pos)
-    else:
-        planned, prefs = paced
-    last_step = pos.step == step_count(world, pos.routine) - 1
+    state, pos, turn = plan.before, plan.pos, plan.turn
+    complete = turn.complete
     if complete and not plan.replay:
         tl = cached_step_timeline(world.content, planned, prefs, pos.seed)
         state = progress.time_played(state, tl.duration_ms)
-    convo = replace(plan.convo_before, repeat=Repeat.TURN, said="", said_reprompt="",
-                    finished=None)
-    if complete and last_step:
+    if complete and planned.last:
         if not plan.replay:
             state = progress.routine_finished(state, pos.routine)
         else:
             state = replace(state, position=None)
-        convo = replace(convo, asked=Asked.ANOTHER, repeat=Repeat.FINISHED,
-                        finished=replace(pos, prefs=prefs.to_dict()))
+        convo = replace(plan.convo_before, asked=Asked.ANOTHER, repeat=Repeat.FINISHED,
+                        said="", said_reprompt="", finished=replace(pos, prefs=prefs.to_dict()))
         reprompt = ANOTHER_REPROMPT
     else:
-        new_pos = replace(pos, next_offset=pos.offset + used, step_done=complete,
+        new_pos = replace(pos, next_offset=pos.offset + turn.event_count, step_done=complete,
                           prefs=prefs.to_dict())
         state = replace(state, position=new_pos)
-        convo = replace(convo, asked=Asked.CONTINUE)
-        seed = stable_int(pos.seed, pos.step, pos.offset)
-        reprompt = f"{asked} {phrase(world, 'reprompt', seed)}"
+        convo = replace(plan.convo_before, asked=Asked.CONTINUE, repeat=Repeat.TURN, said="",
+                        said_reprompt="", finished=None)
+        reprompt = f"{turn.question} {phrase(world, 'reprompt', seed)}"
     return Outcome(state=state, convo=convo,
                    plan=Plan(turn=plan, reprompt=reprompt, end=False))
 
@@ -154,8 +146,9 @@ def _paced(world: World, state: UserState,
     return planned, prefs, pos
 
 
-def _question(world: World, pos: Position) -> tuple[int, str]:
+def _question(world: World, planned: PlannedStep, pos: Position) -> tuple[int, str]:
+    """The turn's phrasing seed, and the question that closes the step's last turn."""
     seed = stable_int(pos.seed, pos.step, pos.offset)
-    if pos.step == step_count(world, pos.routine) - 1:
+    if planned.last:
         return seed, phrase(world, "routine_done", seed) + " Would you like another routine?"
     return seed, phrase(world, "next_question", seed)
