@@ -152,7 +152,7 @@ class Script:
         if body is None:
             return
         while run.nexts < self.nexts_planned:
-            if (body.get("sessionAttributes") or {}).get("pending") == "another":
+            if _asks_for_another(body):
                 run.errors.append(f"routine complete after {run.nexts} nexts, expected "
                                   f"{self.nexts_to_complete}")
                 break
@@ -160,7 +160,7 @@ class Script:
             body = turn("next", device.intent("AMAZON.NextIntent"), True)
             if body is None:
                 return
-        done = (body.get("sessionAttributes") or {}).get("pending") == "another"
+        done = _asks_for_another(body)
         run.completed = done
         if not self.half and not done:
             run.errors.append(f"routine not complete after {run.nexts} nexts")
@@ -169,6 +169,12 @@ class Script:
         if turn("stop", device.intent("AMAZON.StopIntent"), False) is None:
             return
         run.finished = True
+
+
+def _asks_for_another(body: dict[str, Any]) -> bool:
+    """The routine is over: the session's convo waits for "another routine?"."""
+    convo = (body.get("sessionAttributes") or {}).get("convo") or {}
+    return isinstance(convo, dict) and convo.get("asked") == "another"
 
 
 def reference(routine: str, tmp: Path) -> dict[str, Any]:
@@ -191,7 +197,7 @@ def reference(routine: str, tmp: Path) -> dict[str, Any]:
     probe.receive(app.handle(probe.launch()))
     body = probe.receive(app.handle(probe.start(routine)))
     nexts = 0
-    while (body.get("sessionAttributes") or {}).get("pending") != "another":
+    while not _asks_for_another(body):
         nexts += 1
         if nexts > 200:
             raise RuntimeError(f"{routine} did not complete within 200 nexts")

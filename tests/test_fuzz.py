@@ -211,11 +211,18 @@ def base_envelope(draw: st.DrawFn, alphabet: list[str] = ODD) -> dict[str, Any]:
             st.fixed_dictionaries(
                 {},
                 optional={
-                    "pending": st.sampled_from(
-                        ["continue", "resume_offer", "skip_offer", "another", "bogus"]
-                    )
-                    | junk(alphabet),
-                    "last_speech": odd_text(alphabet) | junk(alphabet),
+                    "convo": st.fixed_dictionaries({}, optional={
+                        "asked": st.sampled_from(["continue", "resume", "skip", "skip_or_end",
+                                                  "another", "pick", "suggest", "again",
+                                                  "bogus"]) | junk(alphabet),
+                        "suggested": st.sampled_from(["glute-release", "nope"])
+                        | junk(alphabet),
+                        "repeat": st.sampled_from(["turn", "finished", "answer", "x"])
+                        | junk(alphabet),
+                        "said": odd_text(alphabet) | junk(alphabet),
+                        "finished": junk(alphabet),
+                    }) | junk(alphabet),
+                    "pending": junk(alphabet),  # what older sessions carried: ignored
                 },
             )
         )
