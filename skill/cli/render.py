@@ -1,6 +1,6 @@
 """`hipcoach render`: pre-render streaming-mode tracks so the first play starts at once.
 
-Rendering on demand works too (the AudioPlayer handlers call `track_for`), but
+Rendering on demand works too (a Play asks `LazyTracks.url_for`, which calls `track_for`), but
 rendering ahead keeps synthesis (and Polly calls) out of request time.
 """
 
