@@ -113,14 +113,18 @@ def check_sides(tl: Timeline, technique: Technique, prefs: Preferences) -> None:
         assert all(e.side == "" for e in tl.events)
         return
     first, second = prefs.first_side, prefs.first_side.other
-    assert len(switches) == 1, f"{len(switches)} switch-sides events"
-    (k,) = switches
+    # The switch-sides cue, then the technique's lines saying how to change over.
+    assert len(switches) == 1 + len(technique.switch), f"{len(switches)} switch-sides events"
+    k, last = switches[0], switches[-1]
+    assert switches == list(range(k, last + 1)), "switch-sides events not back to back"
     holds = tl.holds()
     assert holds[0][1] <= tl.events[k].start_ms < holds[1][0], "switch not between the holds"
-    assert [e.side for e in tl.events] == [first.value] * (k + 1) + [second.value] * (
-        len(tl.events) - k - 1)
+    assert [e.side for e in tl.events] == [first.value] * (last + 1) + [second.value] * (
+        len(tl.events) - last - 1)
+    for e in tl.events[k:last + 1]:
+        assert first.value not in words(e.text), e.text
     switch_words = words(tl.events[k].text)
-    assert second.value in switch_words and first.value not in switch_words, tl.events[k].text
+    assert second.value in switch_words, tl.events[k].text
     side_words = [w for e in tl.events[:k] if e.kind is EventKind.INSTRUCTION
                   for w in words(e.text)]
     assert first.value in side_words, "the first side is never named"

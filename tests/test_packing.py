@@ -24,7 +24,7 @@ from skill.content import from_mappings, load_content
 from skill.content.model import Side
 from skill.core import limits
 from skill.core.limits import ALEXA, PackingProfile
-from skill.core.pacing import pace_step
+from skill.core.pacing import pace_step, start_cue
 from skill.core.packing import Turn, pack_all, pack_turn
 from skill.core.plan import PlannedStep, step_timeline, steps
 from skill.core.preferences import BreathPace, Detail, HoldLength, Preferences
@@ -128,8 +128,9 @@ def check_turns(turns: Sequence[Turn], events: Sequence[Event], profile: Packing
 
 
 def _side_one_end(tl: Timeline) -> int:
-    """Number of events up to and including the switch-sides cue."""
-    return next(i for i, e in enumerate(tl.events) if e.kind is EventKind.SWITCH_SIDES) + 1
+    """Number of events up to and including the switch: its cue and the lines saying how
+    to change over (a turn must not stop between them)."""
+    return max(i for i, e in enumerate(tl.events) if e.kind is EventKind.SWITCH_SIDES) + 1
 
 
 def played_holds(docs: Sequence[str], starts: set[str], ends: set[str],
@@ -537,7 +538,7 @@ def test_cli_script_glute_release_long_prints_valid_turns_with_90_s_holds(
         progressive = [label for label, _ in pieces if label != "final"]
         assert bool(progressive) is (not extra), progressive
         docs = [doc for _, doc in pieces]
-        starts = set(CUES["hold_start"])
+        starts = set(CUES[start_cue(p.technique)])  # glute release is self-massage
         ends = set(p.step.release) or set(CUES["release"])
         holds = played_holds(docs, starts, ends, {})
         assert p.step.hold.max_s == 90

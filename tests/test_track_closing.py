@@ -44,10 +44,13 @@ PREF_SETS = [
 SEEDS = [TRACK_SEED, 1, 7, 15]
 DONE = set(CONTENT.cues.get("routine_done"))
 HINT = set(CONTENT.cues.get("start_over_hint"))
+SWAP = set(CONTENT.cues.get("swap_roles_hint"))
+"""After partner work the way to go again is an offer to swap roles."""
 
 
 def closing_of(tl: Timeline) -> list[Event]:
-    return [e for e in tl.events if e.kind is EventKind.CLOSING or e.text in DONE | HINT]
+    return [e for e in tl.events
+            if e.kind is EventKind.CLOSING or e.text in DONE | HINT | SWAP]
 
 
 def tracks(routine: Routine, prefs: Preferences,
@@ -58,8 +61,10 @@ def tracks(routine: Routine, prefs: Preferences,
 
 
 def test_the_hint_says_how_to_start_over_hands_free() -> None:
-    for text in HINT:
+    for text in HINT | SWAP:
         assert "Alexa, ask hip coach to start over" in text, text
+    for text in SWAP:
+        assert "swap roles" in text.lower(), text
 
 
 def test_only_the_last_track_of_every_routine_ends_with_the_closing() -> None:
@@ -71,11 +76,13 @@ def test_only_the_last_track_of_every_routine_ends_with_the_closing() -> None:
         done, hint = last.events[-2:]
         assert [e.kind for e in (done, hint)] == [EventKind.CLOSING] * 2, where
         assert done.text == cached_phrase(CONTENT, "routine_done", seed), where  # dialog's pick
-        assert hint.text in HINT, where
+        partner = routine.kind == "partner"
+        assert hint.text in (SWAP if partner else HINT), where
         assert ((done.line_id, done.text), (hint.line_id, hint.text)) == closing_lines(
-            CONTENT, seed)
+            CONTENT, seed, partner)
         assert done.line_id.startswith("cue.routine_done.")
-        assert hint.line_id.startswith("cue.start_over_hint.")
+        assert hint.line_id.startswith("cue.swap_roles_hint." if partner
+                                       else "cue.start_over_hint.")
         for e in (done, hint):  # spoken in full, so the renderer gives each a clip
             assert e.speech_ms > 0 and e.speech_ms <= e.duration_ms, (where, e)
             assert e.side == last.events[0].side
@@ -91,7 +98,7 @@ def test_the_closing_only_lengthens_the_last_track(monkeypatch: pytest.MonkeyPat
     prefs = Preferences()
     routine = CONTENT.routines["glute-release"]
     with_closing = tracks(routine, prefs, TRACK_SEED)
-    monkeypatch.setattr(plan, "closing_lines", lambda content, seed: ())
+    monkeypatch.setattr(plan, "closing_lines", lambda content, seed, partner=False: ())
     without = tracks(routine, prefs, TRACK_SEED)
     assert with_closing[:-1] == without[:-1]  # same events, so the same track names
     (_, last), (_, before) = with_closing[-1], without[-1]
@@ -149,7 +156,7 @@ def test_the_rendered_last_track_speaks_the_closing(tmp_path: Path,
     assert clip is not None
     closing_ms = clip.duration_ms + 2000 + LINE_GAP_MS + CLOSING_REST_MS
 
-    monkeypatch.setattr(plan, "closing_lines", lambda content, seed: ())
+    monkeypatch.setattr(plan, "closing_lines", lambda content, seed, partner=False: ())
     bare_renderer = build_renderer(settings, CONTENT, audio_source=_source(tmp_path / "bare", {}))
     bare = bare_renderer.track_for(routine.id, step_index, side_index, prefs)
     monkeypatch.undo()

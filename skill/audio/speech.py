@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydub.silence import detect_leading_silence
 
 from skill.audio.media import load_audio, measure_ms, save_audio, segment_ms
+from skill.core.timeline import WORDS_PER_MINUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_polly import PollyClient
@@ -130,9 +131,13 @@ class Synthesizer(Protocol):
 
 
 class EspeakSpeech:
-    """espeak-ng through a subprocess: the embedded default that needs no account."""
+    """espeak-ng through a subprocess: the embedded default that needs no account.
 
-    def __init__(self, voice: str = "en-us", words_per_minute: int = 150,
+    It speaks at the coach's slower, calmer rate (skill.core.timeline.WORDS_PER_MINUTE,
+    the same rate dialog mode asks Alexa for with <prosody>); `-s` is words per minute.
+    """
+
+    def __init__(self, voice: str = "en-us", words_per_minute: int = WORDS_PER_MINUTE,
                  binary: str = "espeak-ng") -> None:
         self.voice, self.words_per_minute, self.binary = voice, words_per_minute, binary
 

@@ -39,7 +39,12 @@ def _seconds(ms: int) -> str:
 @click.option("--seed", type=int, default=0, help="Variation seed for cue phrasings.")
 def script_command(routine_id: str, hold: str, breath: str, detail: str, ssml: bool,
                    no_progressive: bool, seed: int) -> None:
-    """Print a routine's timeline with timestamps, or its turns as SSML."""
+    """Print a routine's timeline with timestamps, or its turns as SSML.
+
+    Partner routines read as a script for two: every spoken line is labelled GIVER,
+    RECEIVER or BOTH, and position changes (rolling over, lying face down again) are
+    lines of their own.
+    """
     content = load_content()
     routine = content.routines.get(routine_id)
     if routine is None:
@@ -48,8 +53,11 @@ def script_command(routine_id: str, hold: str, breath: str, detail: str, ssml: b
     prefs = Preferences(hold=HoldLength(hold), breath=BreathPace(breath), detail=Detail(detail))
     profile = ALEXA.without_progressive() if no_progressive else ALEXA
     plan = steps(content, routine)
+    partner = routine.kind == "partner"
     click.echo(f"{routine.name} ({routine.id}): {len(plan)} steps, "
                f"{format_clock(routine_duration_ms(content, routine, prefs, seed))}")
+    if partner and not ssml:
+        click.echo("A script for two: each line says who it is for (GIVER, RECEIVER or BOTH).")
     for planned in plan:
         tl = step_timeline(content, planned, prefs, seed)
         holds = ", ".join(f"{(b - a) / 1000:.1f}s" for a, b in tl.holds())
@@ -57,8 +65,9 @@ def script_command(routine_id: str, hold: str, breath: str, detail: str, ssml: b
                    f"[{planned.technique.name}] holds {holds}")
         if not ssml:
             for e in tl.events:
+                who = f"{e.to.upper():<8} " if partner else ""
                 click.echo(f"  {format_clock(e.start_ms):>6} {_seconds(e.duration_ms)}  "
-                           f"{e.kind.value:<12} {e.side:<5} {e.text}")
+                           f"{e.kind.value:<12} {e.side:<5} {who}{e.text}")
             continue
         last = planned.index == len(plan) - 1
         ask = Phraser(content.cues.phrasings, seed).pick(

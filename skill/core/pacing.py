@@ -6,9 +6,11 @@ lasts exactly the chosen time in dialog mode and in rendered audio alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from skill.content.model import Cues, Side, Step, Technique
+from skill.core.address import Addressee, addressed, addressees
 from skill.core.preferences import Detail, Preferences
 from skill.core.timeline import (
     Event,
@@ -21,12 +23,11 @@ from skill.core.variation import Phraser, stable_int
 
 LINE_GAP_MS = 250
 """Silence after each instruction line so sentences do not run together."""
-SETTLE_MS = {Detail.DETAILED: 5000, Detail.BRIEF: 3000}
-"""Time to get into position before the hold starts."""
 RELEASE_REST_MS = 2000
 """Quiet after the release cue."""
 SWITCH_REST_MS = 4000
-"""Time to change sides after the switch cue."""
+"""Time to change sides after the switch cue (and the technique's switch lines); the
+second side's settling time (the technique's `settle_s`) follows its instructions."""
 CLOSING_REST_MS = 1000
 """Quiet after the last closing line, so the track does not stop mid-breath."""
 MIN_PHASE_MS = 1500
@@ -35,6 +36,11 @@ GUIDED_CYCLES = {Detail.DETAILED: 3, Detail.BRIEF: 2}
 """Breaths cued at the start of a hold; later ones are cued now and then."""
 REMIND_EVERY = {Detail.DETAILED: 3, Detail.BRIEF: 4}
 """After the guided breaths, cue one breath in this many."""
+PARTNER_CHECK_CYCLE = 1
+"""In partner work the step's first reminder (a pressure check: the guide, "the partner
+must continually check the pressure level") is said on this breath cycle's out-breath, or
+the first free breath after it where the words fit, so every hold has one however short
+it is; later reminders come as in self-massage."""
 HALFWAY_FROM_MS = 80_000
 """Holds at least this long get a "halfway" callout."""
 TIME_LEFT_FROM_MS = 45_000
@@ -56,6 +62,11 @@ class SideContext:
     switch_to: Side | None = None
 
 
+def start_cue(technique: Technique) -> str:
+    """The cue that starts the timed part: cues.yaml start_<motion>."""
+    return f"start_{technique.motion.value}"
+
+
 def _fmt(text: str, side: Side | None) -> str:
     return text.format(side=side.value) if side is not None and "{side}" in text else text
 
@@ -63,21 +74,38 @@ def _fmt(text: str, side: Side | None) -> str:
 class _Builder:
     """Appends events back to back; times are exact integers."""
 
-    def __init__(self, start_ms: int, timer: SpeechTimer, side: Side | None) -> None:
+    def __init__(self, start_ms: int, timer: SpeechTimer, side: Side | None,
+                 partner: bool) -> None:
         self.t = start_ms
         self.timer = timer
         self.side = side.value if side is not None else ""
+        self.partner = partner
         self.events: list[Event] = []
+        self.last_to = ""
+        """Who the last spoken line was for."""
 
     def add(self, kind: EventKind, text: str = "", line_id: str = "", *, extra_ms: int = 0,
-            duration_ms: int | None = None, sound: str = "", breath: str = "") -> None:
+            duration_ms: int | None = None, sound: str = "", breath: str = "",
+            to: Addressee | None = Addressee.BOTH) -> None:
         speech = self.timer(text) if text else 0
         duration = speech + extra_ms if duration_ms is None else duration_ms
         if speech > duration:  # the line does not fit its slot: keep the timing, drop the words
             text, line_id, speech = "", "", 0
+        who = (to or Addressee.BOTH).value if self.partner and text else ""
         self.events.append(Event(kind, self.t, duration, text, speech, line_id, sound, breath,
-                                 self.side))
+                                 self.side, who))
         self.t += duration
+        if text:
+            self.last_to = who
+
+    def lines(self, kind: EventKind, lines: Sequence[str], ids: Sequence[str],
+              side: Side | None, *, last_ms: int = LINE_GAP_MS, sound: str = "") -> None:
+        """Content lines, each for whoever it names or inherits (skill.core.address)."""
+        for i, (line, line_id, to) in enumerate(zip(lines, ids, addressees(lines),
+                                                    strict=True)):
+            last = i == len(lines) - 1
+            self.add(kind, _fmt(line, side), line_id, extra_ms=last_ms if last else LINE_GAP_MS,
+                     sound=sound if i == 0 else "", to=to)
 
 
 def _hold_phases(hold_ms: int, inhale: int, exhale: int) -> list[tuple[int, int, str]]:
@@ -100,11 +128,15 @@ def _nearest(phases: list[tuple[int, int, str]], target: int, taken: set[int]) -
     return min(free, key=lambda i: abs(phases[i][0] - target)) if free else None
 
 
+Planned = tuple[EventKind, str, str, Addressee | None]
+"""What a breath phase says: (kind, line id, text, who it is for)."""
+
+
 def _hold(b: _Builder, step: Step, prefs: Preferences, hold_ms: int, ph: Phraser,
           line_prefix: str) -> None:
     inhale, exhale = prefs.breath_ms()
     phases = _hold_phases(hold_ms, inhale, exhale)
-    plan: dict[int, tuple[EventKind, str, str]] = {}  # phase index -> (kind, line_id, text)
+    plan: dict[int, Planned] = {}  # phase index -> what it says
     taken: set[int] = set()
     callouts: list[tuple[int, str]] = []
     if hold_ms >= LAST_BREATHS_FROM_MS:
@@ -123,9 +155,16 @@ def _hold(b: _Builder, step: Step, prefs: Preferences, hold_ms: int, ph: Phraser
             line_id, text = ph.pick(name, seconds=seconds)
         else:
             line_id, text = ph.pick(name)
-        plan[i] = (EventKind.TIME_LEFT, line_id, text)
+        plan[i] = (EventKind.TIME_LEFT, line_id, text, Addressee.BOTH)
+    reminders = [(line_id_of(line_prefix, "during", j, None), text, to) for j, (text, to)
+                 in enumerate(zip(step.during, addressees(step.during), strict=True))]
+    if b.partner and reminders:  # the first free breath phase from PARTNER_CHECK_CYCLE on
+        for i in range(2 * PARTNER_CHECK_CYCLE + 1, len(phases)):
+            if i not in plan and b.timer(reminders[0][1]) <= phases[i][1]:
+                line_id, text, to = reminders.pop(0)
+                plan[i] = (EventKind.REMINDER, line_id, text, to)
+                break
     guided, every = GUIDED_CYCLES[prefs.detail], REMIND_EVERY[prefs.detail]
-    reminders = list(enumerate(step.during))
     for i, (_, _, breath) in enumerate(phases):
         if i in plan:
             continue
@@ -135,21 +174,30 @@ def _hold(b: _Builder, step: Step, prefs: Preferences, hold_ms: int, ph: Phraser
             name = "breathe_in" if breath == "in" else "breathe_out"
             line_id, text = ph.pick(name)
             kind = EventKind.BREATHE_IN if breath == "in" else EventKind.BREATHE_OUT
-            plan[i] = (kind, line_id, text)
+            plan[i] = (kind, line_id, text, Addressee.RECEIVER)
         elif (breath == "out" and reminders and cycle >= guided
               and b.timer(reminders[0][1]) <= phases[i][1]):  # only where the words fit
-            j, text = reminders.pop(0)
-            plan[i] = (EventKind.REMINDER, f"{line_id_of(line_prefix, 'during', j, None)}", text)
+            line_id, text, to = reminders.pop(0)
+            plan[i] = (EventKind.REMINDER, line_id, text, to)
     for i, (_, d, breath) in enumerate(phases):
         default_kind = EventKind.BREATHE_IN if breath == "in" else EventKind.BREATHE_OUT
-        kind, line_id, text = plan.get(i, (default_kind, "", ""))
-        b.add(kind, text, line_id, duration_ms=d, sound=f"breathe_{breath}", breath=breath)
+        kind, line_id, text, to = plan.get(i, (default_kind, "", "", None))
+        if (b.partner and text and kind in (EventKind.BREATHE_IN, EventKind.BREATHE_OUT)
+                and b.last_to == Addressee.GIVER):  # breaths are the receiver's: say so
+            text, line_id = addressed(text, Addressee.RECEIVER), f"{line_id}.receiver"
+        b.add(kind, text, line_id, duration_ms=d, sound=f"breathe_{breath}", breath=breath,
+              to=to)
 
 
 def line_id_of(prefix: str, part: str, index: int, side: Side | None) -> str:
     """Stable id for a content line; side-specific only when the text names the side."""
     base = f"{prefix}.{part}.{index}"
     return f"{base}.{side.value}" if side is not None else base
+
+
+def _ids(prefix: str, part: str, lines: Sequence[str], side: Side | None) -> list[str]:
+    return [line_id_of(prefix, part, i, side if "{side}" in line else None)
+            for i, line in enumerate(lines)]
 
 
 def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences, seed: int,
@@ -169,40 +217,42 @@ def pace(technique: Technique, step: Step, side: Side | None, prefs: Preferences
                          f"{step.hold.min_s}-{step.hold.max_s} s")
     ph = Phraser(cues.phrasings, stable_int(seed, technique.id, step.id, side or ""))
     prefix = f"{technique.id}.{step.id}"
-    b = _Builder(start_ms, timer, side)
-    for line_id, text in intro:
-        b.add(EventKind.INSTRUCTION, text, line_id, extra_ms=LINE_GAP_MS)
+    partner = technique.kind == "partner"
+    b = _Builder(start_ms, timer, side, partner)
+    for (line_id, text), to in zip(intro, addressees((t for _, t in intro), Addressee.BOTH),
+                                   strict=True):
+        b.add(EventKind.INSTRUCTION, text, line_id, extra_ms=LINE_GAP_MS, to=to)
     if side is not None and where.first:
         line_id, text = ph.pick("side_intro", side=side.value)
         b.add(EventKind.INSTRUCTION, text, line_id, extra_ms=LINE_GAP_MS)
     brief = prefs.detail is Detail.BRIEF or not where.first
     lines, part = (step.brief, "brief") if brief else (step.say, "say")
-    for i, line in enumerate(lines):
-        named = side if "{side}" in line else None
-        b.add(EventKind.INSTRUCTION, _fmt(line, side), line_id_of(prefix, part, i, named),
-              extra_ms=LINE_GAP_MS)
-    settle_ms = SETTLE_MS[Detail.BRIEF if brief else Detail.DETAILED]
+    b.lines(EventKind.INSTRUCTION, lines, _ids(prefix, part, lines, side), side)
+    settle_ms = technique.settle_s * 1000  # at least this much quiet, every side and step
     if brief:
         b.add(EventKind.SETTLE, duration_ms=settle_ms)
     else:
         line_id, text = ph.pick("settle")
-        b.add(EventKind.SETTLE, text, line_id, duration_ms=settle_ms)
-    line_id, text = ph.pick("hold_start")
-    b.add(EventKind.HOLD_START, text, line_id, sound="hold_start")
+        b.add(EventKind.SETTLE, text, line_id, extra_ms=settle_ms)
+    line_id, text = ph.pick(start_cue(technique))
+    if partner:  # the giver does the work: "Giver, hold the pressure there, ..."
+        text, line_id = addressed(text, Addressee.GIVER), f"{line_id}.giver"
+    b.add(EventKind.HOLD_START, text, line_id, sound="hold_start", to=Addressee.GIVER)
     _hold(b, step, prefs, hold * 1000, ph, prefix)
     if step.release:
-        for i, line in enumerate(step.release):
-            named = side if "{side}" in line else None
-            last = i == len(step.release) - 1
-            b.add(EventKind.RELEASE, _fmt(line, side), line_id_of(prefix, "release", i, named),
-                  extra_ms=RELEASE_REST_MS if last else LINE_GAP_MS,
-                  sound="release" if i == 0 else "")
+        b.lines(EventKind.RELEASE, step.release, _ids(prefix, "release", step.release, side),
+                side, last_ms=RELEASE_REST_MS, sound="release")
     else:
         line_id, text = ph.pick("release")
         b.add(EventKind.RELEASE, text, line_id, extra_ms=RELEASE_REST_MS, sound="release")
     if where.switch_to is not None:
         line_id, text = ph.pick("switch_sides", side=where.switch_to.value)
-        b.add(EventKind.SWITCH_SIDES, text, line_id, extra_ms=SWITCH_REST_MS)
+        switch = technique.switch
+        b.add(EventKind.SWITCH_SIDES, text, line_id,
+              extra_ms=LINE_GAP_MS if switch else SWITCH_REST_MS)
+        b.lines(EventKind.SWITCH_SIDES, switch,
+                _ids(technique.id, "switch", switch, where.switch_to), where.switch_to,
+                last_ms=SWITCH_REST_MS)
     for i, (line_id, text) in enumerate(outro):
         b.add(EventKind.CLOSING, text, line_id,
               extra_ms=CLOSING_REST_MS if i == len(outro) - 1 else LINE_GAP_MS)

@@ -171,7 +171,8 @@ _CUT_RANK = {"any": 0, "hold": 1, "side": 2}
 
 def _cut_kind(events: Sequence[Event], k: int) -> str:
     """How natural a cut before events[k] is."""
-    if events[k - 1].kind is EventKind.SWITCH_SIDES:
+    if events[k - 1].kind is EventKind.SWITCH_SIDES and events[k].kind is not \
+            EventKind.SWITCH_SIDES:  # after the cue and the lines saying how to change over
         return "side"
     if events[k].kind is EventKind.HOLD_START:
         return "hold"

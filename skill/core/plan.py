@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skill.content.model import Content, Routine, Side, Step, Technique
-from skill.core.pacing import Line, SideContext, pace, pace_step, sides_of
+from skill.core.pacing import Line, SideContext, line_id_of, pace, pace_step, sides_of
 from skill.core.preferences import Preferences
 from skill.core.timeline import SpeechTimer, Timeline, estimate_speech_ms
 from skill.core.variation import Phraser, stable_int
@@ -31,11 +31,19 @@ class PlannedStep:
     step: Step
     count: int
     """How many steps the routine has: the last one (index count - 1) closes the routine."""
+    previous: Technique | None = None
+    """The technique of the step before (None for the first step)."""
 
     @property
     def last(self) -> bool:
         """True for the routine's final step."""
         return self.index == self.count - 1
+
+    @property
+    def arrives(self) -> bool:
+        """True when the step before was in another posture: the technique's `arrive`
+        lines ("Receiver, roll back onto your front ...") open this step."""
+        return self.previous is not None and self.previous.posture != self.technique.posture
 
 
 _CACHES: dict[int, dict[tuple[object, ...], object]] = {}
@@ -82,7 +90,8 @@ def steps(content: Content, routine: Routine) -> tuple[PlannedStep, ...]:
     found = _recall(cache, key)
     if not isinstance(found, tuple):
         pairs = content.steps_of(routine)
-        found = tuple(PlannedStep(i, t, s, len(pairs)) for i, (t, s) in enumerate(pairs))
+        found = tuple(PlannedStep(i, t, s, len(pairs), pairs[i - 1][0] if i else None)
+                      for i, (t, s) in enumerate(pairs))
         _keep(cache, key, found)
     return found
 
@@ -106,6 +115,19 @@ def step_intro(content: Content, planned: PlannedStep, seed: int) -> tuple[str, 
     return f"{planned.technique.id}.{planned.step.id}.intro.{index}.{planned.index + 1}", text
 
 
+def intro_lines(content: Content, planned: PlannedStep, seed: int,
+                side: Side | None) -> tuple[Line, ...]:
+    """What opens a step: "Step 2: ...", then, after a change of posture, the technique's
+    `arrive` lines (on the side worked first, when they name it)."""
+    lines: list[Line] = [step_intro(content, planned, seed)]
+    if planned.arrives:
+        for i, text in enumerate(planned.technique.arrive):
+            named = side is not None and "{side}" in text
+            line_id = line_id_of(planned.technique.id, "arrive", i, side if named else None)
+            lines.append((line_id, text.format(side=side.value) if named and side else text))
+    return tuple(lines)
+
+
 def cue_line(content: Content, name: str, seed: int) -> Line:
     """(line id, text) of the phrasing of cue `name` (no fields) a seed picks.
 
@@ -115,21 +137,24 @@ def cue_line(content: Content, name: str, seed: int) -> Line:
     return Phraser(content.cues.phrasings, stable_int(seed, name)).pick(name)
 
 
-def closing_lines(content: Content, seed: int) -> tuple[Line, Line]:
+def closing_lines(content: Content, seed: int, partner: bool = False) -> tuple[Line, Line]:
     """What the end of a routine's last track says: it is complete, and how to go again.
 
     Streaming mode only: responses to AudioPlayer events may not speak, so the closing is
     part of the track. Dialog mode asks "... Would you like another routine?" instead.
+    After partner work the way to go again is an offer to swap roles (swap_roles_hint).
     """
-    return cue_line(content, "routine_done", seed), cue_line(content, "start_over_hint", seed)
+    hint = "swap_roles_hint" if partner else "start_over_hint"
+    return cue_line(content, "routine_done", seed), cue_line(content, hint, seed)
 
 
 def step_timeline(content: Content, planned: PlannedStep, prefs: Preferences, seed: int, *,
                   hold_s: int | None = None,
                   timer: SpeechTimer = estimate_speech_ms) -> Timeline:
     """All sides of a step, opening with its spoken intro (dialog mode: no closing)."""
+    side = sides_of(planned.technique, prefs)[0]
     return pace_step(planned.technique, planned.step, prefs, seed, content.cues, hold_s=hold_s,
-                     intro=(step_intro(content, planned, seed),), timer=timer)
+                     intro=intro_lines(content, planned, seed, side), timer=timer)
 
 
 def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs: Preferences,
@@ -143,8 +168,9 @@ def side_timeline(content: Content, planned: PlannedStep, side_index: int, prefs
     side: Side | None = sides[side_index]
     last_side = side_index + 1 == len(sides)
     nxt = None if last_side else sides[side_index + 1]
-    intro = (step_intro(content, planned, seed),) if side_index == 0 else ()
-    outro = closing_lines(content, seed) if planned.last and last_side else ()
+    intro = intro_lines(content, planned, seed, side) if side_index == 0 else ()
+    partner = planned.technique.kind == "partner"
+    outro = closing_lines(content, seed, partner) if planned.last and last_side else ()
     return pace(planned.technique, planned.step, side, prefs, seed, content.cues,
                 where=SideContext(first=side_index == 0, switch_to=nxt), intro=intro,
                 outro=outro, timer=timer)
@@ -158,7 +184,8 @@ def cached_step_timeline(content: Content, planned: PlannedStep, prefs: Preferen
     user's seed is 0) get the same timeline without pacing it again.
     """
     cache = _memo(content)
-    key = ("timeline", id(planned.technique), planned.step.id, planned.index, prefs, seed)
+    key = ("timeline", id(planned.technique), planned.step.id, planned.index, planned.arrives,
+           prefs, seed)
     found = _recall(cache, key)
     if not isinstance(found, Timeline):
         found = step_timeline(content, planned, prefs, seed)
@@ -179,8 +206,8 @@ def cached_turn(content: Content, planned: PlannedStep, prefs: Preferences, run_
 
     cache = _memo(content)
     sound_key = tuple(sorted(sounds.items())) if sounds else None
-    key = ("turn", id(planned.technique), planned.step.id, planned.index, prefs, run_seed,
-           offset, seed, question, intro, profile, sound_key)
+    key = ("turn", id(planned.technique), planned.step.id, planned.index, planned.arrives,
+           prefs, run_seed, offset, seed, question, intro, profile, sound_key)
     found = _recall(cache, key)
     if not isinstance(found, packing.Turn):
         events = cached_step_timeline(content, planned, prefs, run_seed).events[offset:]

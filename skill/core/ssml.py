@@ -1,8 +1,19 @@
-"""SSML building blocks: escaped text, chained breaks, audio. Nothing else emits tags."""
+"""SSML building blocks: escaped text at the coach's rate, chained breaks, audio. Nothing
+else emits tags."""
 
 from __future__ import annotations
 
 from skill.core.limits import MAX_BREAK_MS
+from skill.core.timeline import SPEECH_RATE_PERCENT
+
+PROSODY_OPEN = f'<prosody rate="{SPEECH_RATE_PERCENT}%">'
+"""Every coaching sentence is spoken at the coach's slower, calmer rate.
+
+<prosody> is among Alexa's supported tags (shared/PLATFORM.md, SSML) and `rate` takes a
+percentage of the voice's normal rate ("Changing a voice speed", Amazon Polly developer
+guide: any percentage from 20% to 200%, 100% being normal). The rate itself is
+skill.core.timeline.SPEECH_RATE_PERCENT, which the speech estimate also reads."""
+PROSODY_CLOSE = "</prosody>"
 
 _CONTROL = dict.fromkeys((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **_CONTROL})
@@ -28,8 +39,9 @@ def escape(words: str) -> str:
 
 
 def text(words: str) -> str:
-    """A sentence, escaped (&, <, > in user-facing text must never break the XML)."""
-    return f"<s>{escape(words)}</s>"
+    """A sentence at the coach's speech rate, escaped (&, <, > in user-facing text must
+    never break the XML)."""
+    return f"{PROSODY_OPEN}<s>{escape(words)}</s>{PROSODY_CLOSE}"
 
 
 def silence(ms: int, max_break_ms: int = MAX_BREAK_MS) -> str:

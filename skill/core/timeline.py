@@ -6,8 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-WORDS_PER_MINUTE = 150
-"""Speech-rate estimate for a calm coaching voice; Alexa and espeak-ng read at about this.
+SPEECH_RATE_PERCENT = 90
+"""How fast the coach speaks, as a percentage of the voice's normal rate: slower and
+calmer than normal, for relaxation (issue 10, item 9: "they talk too fast").
+
+The one source of the speech rate: dialog mode wraps every coaching line in
+`<prosody rate="90%">` (skill.core.ssml), the estimate below counts words at this rate,
+and the embedded espeak-ng voice is set to the same words per minute. A percentage is
+a multiplier of the voice's default rate (W3C SSML 1.1, prosody; Amazon Polly, whose
+voices Alexa uses, takes 20% to 200%: "Changing a voice speed", Amazon Polly developer
+guide); Alexa supports <prosody> (shared/PLATFORM.md, SSML)."""
+NORMAL_WORDS_PER_MINUTE = 150
+"""A voice's normal rate: Alexa and espeak-ng (`-s 150`) read at about this."""
+WORDS_PER_MINUTE = NORMAL_WORDS_PER_MINUTE * SPEECH_RATE_PERCENT // 100
+"""Speech-rate estimate for the coaching voice at `SPEECH_RATE_PERCENT` (135).
 
 Dialog mode relies on it to size breaks after speech; streaming mode replaces it
 with measured clip lengths by passing its own `SpeechTimer`."""
@@ -67,6 +79,9 @@ class Event:
     """"in" or "out" for events inside a hold: which breath phase they span."""
     side: str = ""
     """"left", "right" or "" for steps without sides."""
+    to: str = ""
+    """Who a spoken line is for in partner work: "giver", "receiver" or "both"
+    (skill.core.address.Addressee); "" in self techniques and for silence."""
 
     @property
     def end_ms(self) -> int:
