@@ -32,6 +32,29 @@ class Pressure(StrEnum):
     FIRM = "firm"
 
 
+class Motion(StrEnum):
+    """What the timed part of a technique is: its cues must fit it (never "hold" a roll)."""
+
+    STATIC = "static"
+    """Sustained, still pressure (the guide: "maintain pressure", "static pressure")."""
+    ROLLING = "rolling"
+    """Small, slow rolls on a ball or a foam roller."""
+    STROKES = "strokes"
+    """Long, slow strokes of a partner's hand or forearm."""
+    ROCKING = "rocking"
+    """Gentle rocking under a partner's open palms."""
+    STRETCH = "stretch"
+    """A partner gently moving a limb into a stretch."""
+
+
+class Posture(StrEnum):
+    """The position of the person receiving the massage (or doing it, in self-massage)."""
+
+    SEATED = "seated"
+    FACE_DOWN = "face-down"
+    SIDE_LYING = "side-lying"
+
+
 class HoldRange(Record):
     """Inclusive range of a hold, in whole seconds."""
 
@@ -93,7 +116,24 @@ class Technique(Record):
     per_side: bool
     """True when each step is done on the left and on the right."""
     pressure: Pressure
+    motion: Motion
+    """What the timed part is; picks the cue that starts it (see cues.yaml start_*)."""
+    posture: Posture
+    """The position the person receiving is in, for every step of the technique."""
+    settle_s: int
+    """Quiet seconds to get into position before the timed part, on every side and step."""
+    settle_basis: str
+    """Why `settle_s` is what it is (our choice, not the guide's)."""
+    deep: bool
+    """Deep pressure (ball, elbow or knuckles): the guide asks people with deep vein
+    thrombosis or pregnancy to consult a healthcare provider first."""
+    ease_off: tuple[str, ...]
+    """What to do when the pressure is too much, said to whoever controls it."""
     steps: tuple[Step, ...]
+    switch: tuple[str, ...] = ()
+    """Said right after the switch-sides cue; `{side}` is the side switched to."""
+    arrive: tuple[str, ...] = ()
+    """Said at the start of the technique when the step before was in another posture."""
 
 
 class Routine(Record):
@@ -111,6 +151,12 @@ class Routine(Record):
     """One spoken sentence saying what the routine does."""
     techniques: tuple[str, ...]
     """Technique ids, played in this order."""
+    only_steps: tuple[str, ...] = ()
+    """Step ids to play, when the routine uses only some of its techniques' steps."""
+    variant_of: str = ""
+    """Set on a variant: the routine it stands in for (not listed or named on its own)."""
+    uses: str = ""
+    """A variant's equipment id: it is chosen when the user has said they have that."""
 
 
 class Muscle(Record):
@@ -134,6 +180,8 @@ class Equipment(Record):
     synonyms: tuple[str, ...]
     note: str
     """Spoken sentence on why or how it is used."""
+    without: str = ""
+    """What to do without it: the substitute the guide allows, or why it is optional."""
 
 
 class Topic(Record):
@@ -144,6 +192,33 @@ class Topic(Record):
     synonyms: tuple[str, ...]
     lines: tuple[str, ...]
     guide: GuideRef
+
+
+class Condition(Record):
+    """A condition a person may tell us about; each is answered on its own."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    lines: tuple[str, ...]
+    """The spoken advice."""
+    guide: GuideRef | None = None
+    basis: str = ""
+    """Why the answer is what it is, when the guide does not say (required then)."""
+
+
+class Area(Record):
+    """A part of the body people say is tight or sore."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    muscles: tuple[str, ...]
+    """Muscle ids there: a sharp pain in the area rests these for the day."""
+    why: str
+    """Spoken reason a routine helps, from the guide ("" when none does)."""
+    routine: str
+    """Routine id suggested when the area is tight ("" for none)."""
 
 
 class SafetyRule(Record):
@@ -167,11 +242,20 @@ class Knowledge(Record):
     disclaimer: str
     """One sentence: not a substitute for professional medical advice."""
     pain: tuple[str, ...]
-    """What to say on ordinary pain: lighter pressure, slower breathing, offer to skip."""
+    """Ordinary pain outside a routine (inside one, the technique's `ease_off` lines)."""
     sharp_pain: tuple[str, ...]
-    """What to say on sharp or shooting pain: stop, see a professional."""
-    conditions: tuple[str, ...]
-    """What to say on pregnancy or deep vein thrombosis: ask a healthcare provider first."""
+    """Sharp or shooting pain: stop, and see a professional if it persists."""
+    nerve: tuple[str, ...]
+    """Numbness, tingling, burning, pain down the leg: stop, as for sharp pain."""
+    nerve_basis: str
+    screen: str
+    """The one question asked before a user's first routine with deep pressure (after
+    "Before we start: <routine> uses deep pressure.")."""
+    screen_basis: str
+    screen_flagged: tuple[str, ...]
+    """Said when the answer to `screen` is yes."""
+    conditions: tuple[Condition, ...]
+    areas: tuple[Area, ...]
 
 
 class Cues(Record):
@@ -202,10 +286,23 @@ class Content(Record):
     version: str
     """Hash of the content files; changes whenever any spoken text or time changes."""
 
+    @property
+    def menu(self) -> tuple[Routine, ...]:
+        """The routines people choose from by name (variants stand in for them)."""
+        return tuple(r for r in self.routines.values() if not r.variant_of)
+
+    def variant(self, routine_id: str, kit: frozenset[str]) -> str:
+        """The routine to run for `routine_id`: a variant using equipment in `kit`, if any."""
+        for r in self.routines.values():
+            if r.variant_of == routine_id and r.uses in kit:
+                return r.id
+        return routine_id
+
     def steps_of(self, routine: Routine) -> tuple[tuple[Technique, Step], ...]:
         """The routine's steps in order, each with its technique."""
         return tuple((self.techniques[t], s) for t in routine.techniques
-                     for s in self.techniques[t].steps)
+                     for s in self.techniques[t].steps
+                     if not routine.only_steps or s.id in routine.only_steps)
 
     def muscle(self, muscle_id: str) -> Muscle:
         """Look up a muscle by id."""

@@ -22,9 +22,12 @@ from typing import Any
 from skill.content import load_content
 from skill.content.model import Content
 from skill.interaction.intents import (
+    AREA,
     BRITISH_SPELLINGS,
     BUILT_IN_INTENTS,
+    CONDITION,
     CUSTOM_INTENTS,
+    EQUIPMENT_TYPE,
     INVOCATION_NAME,
     PAIN_QUALITY,
     PAIN_QUALITY_VALUES,
@@ -72,11 +75,14 @@ def slot_values(content: Content) -> dict[str, tuple[TypeValue, ...]]:
     """Every custom slot type's values: content-driven ones first, then the fixed lists."""
     knowledge = content.knowledge
     return {
-        ROUTINE: tuple(_value(r.id, r.name, r.synonyms) for r in content.routines.values()),
+        ROUTINE: tuple(_value(r.id, r.name, r.synonyms) for r in content.menu),
         TOPIC: tuple(_value(m.id, m.name, m.synonyms) for m in knowledge.muscles)
         + tuple(_value(t.id, t.name, t.synonyms) for t in knowledge.topics),
         PAIN_QUALITY: PAIN_QUALITY_VALUES,
         PREFERENCE: PREFERENCE_VALUES,
+        AREA: tuple(_value(a.id, a.name, a.synonyms) for a in knowledge.areas),
+        CONDITION: tuple(_value(c.id, c.name, c.synonyms) for c in knowledge.conditions),
+        EQUIPMENT_TYPE: tuple(_value(e.id, e.name, e.synonyms) for e in knowledge.equipment),
     }
 
 

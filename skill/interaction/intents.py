@@ -58,14 +58,23 @@ ROUTINE = "ROUTINE"
 TOPIC = "TOPIC"
 PAIN_QUALITY = "PAIN_QUALITY"
 PREFERENCE = "PREFERENCE"
+AREA = "AREA"
+CONDITION = "CONDITION"
+EQUIPMENT_TYPE = "EQUIPMENT"
 
 PAIN_QUALITY_VALUES: tuple[TypeValue, ...] = (
     TypeValue("sharp", "sharp", ("shooting", "stabbing", "sharp pain", "shooting pain",
                                  "electric", "stabbing pain")),
+    TypeValue("nerve", "numb", ("numbness", "tingling", "tingly", "pins and needles",
+                                "burning", "a burning feeling", "burning pain",
+                                "pain down my leg", "shooting down my leg",
+                                "pain going down my leg", "tingling down my leg",
+                                "numb down my leg", "a nerve pain", "nerve pain")),
     TypeValue("ache", "ache", ("sore", "dull", "aching", "too much pressure", "hurts",
-                               "dull ache", "achy")),
+                               "dull ache", "achy", "too hard", "too intense")),
 )
-"""Sharp pain means stop (the guide's rule); an ache means ease off."""
+"""Sharp pain and nerve symptoms mean stop (the guide's rule, and our triage rule for
+numbness, tingling and burning); an ache means ease off."""
 
 PREFERENCE_VALUES: tuple[TypeValue, ...] = (
     TypeValue("longer-holds", "longer holds",
@@ -134,18 +143,106 @@ EQUIPMENT = IntentSpec(
 )
 SAFETY = IntentSpec(
     "SafetyIntent",
-    samples=("is this safe", "is it safe", "is it safe for me", "i'm pregnant",
-             "i am pregnant", "i have deep vein thrombosis", "i have d. v. t.",
-             "i have a blood clot", "any safety tips", "safety tips", "what are the safety rules",
-             "is massage safe during pregnancy"),
+    samples=("is this safe", "is it safe", "is it safe for me", "any safety tips",
+             "safety tips", "what are the safety rules", "what should i be careful of",
+             "are there any risks"),
 )
 PAIN = IntentSpec(
     "PainIntent",
-    slots=(SlotSpec("quality", PAIN_QUALITY),),
+    slots=(SlotSpec("quality", PAIN_QUALITY), SlotSpec("area", AREA)),
     samples=("that hurts", "it hurts", "ouch", "too much pressure", "this is painful",
              "it's too painful", "it's a {quality} pain", "i feel a {quality} pain",
              "i have a {quality} pain", "i'm getting a {quality} pain",
-             "there's a {quality} pain", "it feels {quality}", "it's {quality}"),
+             "there's a {quality} pain", "it feels {quality}", "it's {quality}",
+             "my {area} hurts", "my {area} is sore", "my {area} is killing me",
+             "i have pain in my {area}", "my {area} is {quality}", "my {area} feels {quality}",
+             "i feel {quality} in my {area}", "i feel {quality}", "i'm feeling {quality}",
+             "i have {quality} in my {area}", "there's {quality} in my {area}",
+             "i feel {quality} down my leg", "i've got {quality} in my {area}",
+             "it hurts in my {area}", "i have a {quality} pain in my {area}"),
+)
+CONDITION_INTENT = IntentSpec(
+    "ConditionIntent",
+    slots=(SlotSpec("condition", CONDITION),),
+    samples=("i'm {condition}", "i am {condition}", "i have {condition}", "i had {condition}",
+             "i've got {condition}", "i'm {condition} is this safe",
+             "i have {condition} is this safe",
+             "is it safe if i'm {condition}", "is it safe if i have {condition}",
+             "is it safe with {condition}", "can i do this if i'm {condition}",
+             "can i do this with {condition}", "i recently had {condition}",
+             "is massage safe during {condition}", "what if i'm {condition}",
+             "what if i have {condition}"),
+)
+"""A condition is answered on its own and remembered (skill.conversation.care)."""
+ABOUT_ROUTINE = IntentSpec(
+    "AboutRoutineIntent",
+    slots=(SlotSpec("routine", ROUTINE),),
+    samples=("tell me about {routine}", "tell me about the {routine}",
+             "tell me about the {routine} routine", "what is {routine}", "what's {routine}",
+             "what is the {routine} routine", "how long is {routine}",
+             "how long is the {routine}", "how long does {routine} take",
+             "how long does the {routine} take", "what does {routine} do",
+             "what does the {routine} routine do", "describe {routine}",
+             "what's in {routine}", "what do i need for {routine}"),
+)
+"""Describes a routine and offers it; never starts one."""
+SUGGEST = IntentSpec(
+    "SuggestIntent",
+    slots=(SlotSpec("area", AREA),),
+    samples=("which one should i do", "what should i do", "what do you recommend",
+             "which routine should i do", "what routine do you recommend",
+             "recommend a routine", "help me choose", "my {area} is tight",
+             "my {area} are tight", "my {area} feels tight", "my {area} feel tight",
+             "i have tight {area}", "i've got tight {area}", "my {area} is stiff",
+             "my {area} are stiff", "what's good for my {area}", "what helps my {area}",
+             "what's good for tight {area}", "something for my {area}"),
+)
+SHORT_ON_TIME = IntentSpec(
+    "ShortOnTimeIntent",
+    slots=(SlotSpec("minutes", "AMAZON.NUMBER"),),
+    samples=("i only have {minutes} minutes", "i have {minutes} minutes",
+             "i've got {minutes} minutes", "something under {minutes} minutes",
+             "something in {minutes} minutes", "something short", "i'm short on time",
+             "i don't have much time", "what's the shortest routine",
+             "the shortest one please", "what can i do in {minutes} minutes"),
+)
+TIME_LEFT = IntentSpec(
+    "TimeLeftIntent",
+    samples=("how long is left", "how much longer", "how much time is left",
+             "how long until we're done", "how many steps are left", "how long to go",
+             "how much is left", "are we nearly done"),
+)
+WHAT_NEXT = IntentSpec(
+    "WhatNextIntent",
+    samples=("what's next", "what is next", "what comes next", "what's the next step",
+             "what are we doing next", "what's after this"),
+)
+WHERE_AM_I = IntentSpec(
+    "WhereAmIIntent",
+    samples=("what muscle is this", "which muscle is this", "what are we working on",
+             "which side am i on", "what side am i on", "where am i",
+             "what step is this", "which step am i on", "what am i doing"),
+)
+SWITCH_SIDES = IntentSpec(
+    "SwitchSidesIntent",
+    samples=("switch sides", "switch to the other side", "change sides",
+             "do the other side", "other side please", "let's do the other side",
+             "swap sides"),
+)
+HAVE_EQUIPMENT = IntentSpec(
+    "HaveEquipmentIntent",
+    slots=(SlotSpec("equipment", EQUIPMENT_TYPE),),
+    samples=("i have a {equipment}", "i have {equipment}", "i've got a {equipment}",
+             "i got a {equipment}", "i own a {equipment}", "i'm using a {equipment}",
+             "can i use a {equipment}", "i bought a {equipment}"),
+)
+NO_EQUIPMENT = IntentSpec(
+    "NoEquipmentIntent",
+    slots=(SlotSpec("equipment", EQUIPMENT_TYPE),),
+    samples=("i don't have a {equipment}", "i don't have {equipment}",
+             "i haven't got a {equipment}", "i have no {equipment}", "no {equipment}",
+             "i don't own a {equipment}", "what if i don't have a {equipment}",
+             "i don't have any {equipment}"),
 )
 PREFERENCE_INTENT = IntentSpec(
     "PreferenceIntent",
@@ -160,7 +257,7 @@ PROGRESS = IntentSpec(
              "what's my progress", "how many sessions have i done",
              "how often have i practiced"),
 )
-FORGET_ME = IntentSpec(
+FORGET_ME = IntentSpec(  # asks once before deleting
     "ForgetMeIntent",
     samples=("delete my data", "forget me", "erase my data", "delete my history",
              "reset my progress", "remove my data", "forget everything about me"),
@@ -175,7 +272,9 @@ STEP_BY_STEP = IntentSpec(
 
 CUSTOM_INTENTS: tuple[IntentSpec, ...] = (
     START_ROUTINE, LIST_ROUTINES, EXPLAIN, EQUIPMENT, SAFETY, PAIN, PREFERENCE_INTENT,
-    PROGRESS, FORGET_ME, STEP_BY_STEP,
+    PROGRESS, FORGET_ME, STEP_BY_STEP, CONDITION_INTENT, ABOUT_ROUTINE, SUGGEST,
+    SHORT_ON_TIME, TIME_LEFT, WHAT_NEXT, WHERE_AM_I, SWITCH_SIDES, HAVE_EQUIPMENT,
+    NO_EQUIPMENT,
 )
 
 BUILT_IN_INTENTS: tuple[str, ...] = (
