@@ -25,6 +25,14 @@ def _str(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 class Position(Record):
     """Where the user is in a routine: step and the event the current turn starts at."""
 
@@ -47,13 +55,16 @@ class Position(Record):
     dialog: bool = False
     """This run of the routine is coached in dialog mode even on a speaker with audio
     (playback failed, a track could not be had, or step by step was asked for)."""
+    offset_at: int = 0
+    """Streaming mode: when `track_offset_ms` was reported (Unix seconds; 0 unknown), so
+    a resume much later starts the side again instead of landing mid-hold."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"routine": self.routine, "step": self.step, "offset": self.offset,
                 "next_offset": self.next_offset, "step_done": self.step_done,
                 "prefs": dict(self.prefs), "seed": self.seed,
                 "track_offset_ms": self.track_offset_ms, "side": self.side,
-                "dialog": self.dialog}
+                "dialog": self.dialog, "offset_at": self.offset_at}
 
     @classmethod
     def from_dict(cls, data: Any) -> Position | None:
@@ -69,7 +80,8 @@ class Position(Record):
                    seed=_int(data.get("seed")),
                    track_offset_ms=max(0, _int(data.get("track_offset_ms"))),
                    side=max(0, _int(data.get("side"))),
-                   dialog=data.get("dialog") is True)
+                   dialog=data.get("dialog") is True,
+                   offset_at=max(0, _int(data.get("offset_at"))))
 
 
 class History(Record):
@@ -146,6 +158,25 @@ class UserState(Record):
     last_finished: str = ""
     """Routine id of the routine finished most recently ("start over" restarts it; kept
     here, not in the session, because a streamed routine ends without one)."""
+    screened: bool = False
+    """The user answered the deep-pressure question (or told us a condition)."""
+    conditions: tuple[str, ...] = ()
+    """Condition ids the user told us (pregnancy, ...): deep pressure waits for a
+    healthcare provider's say-so. "unspecified" when they said yes to the question."""
+    sore: dict[str, str] = field(default_factory=dict)
+    """Muscle id -> ISO local day of a sharp pain or nerve symptom there: no more pressure
+    on it that day."""
+    kit: dict[str, bool] = field(default_factory=dict)
+    """Equipment id -> whether the user said they have it (chooses routine variants)."""
+
+    def sore_today(self, today: date) -> frozenset[str]:
+        """Muscles resting today after sharp pain or nerve symptoms."""
+        return frozenset(m for m, day in self.sore.items() if day == today.isoformat())
+
+    @property
+    def has(self) -> frozenset[str]:
+        """Equipment the user said they have."""
+        return frozenset(k for k, v in self.kit.items() if v)
 
     def effective_prefs(self, routine_id: str) -> Preferences:
         """Preferences for pacing: detailed cues the first time through a routine."""
@@ -160,7 +191,9 @@ class UserState(Record):
                 "position": self.position.to_dict() if self.position else None,
                 "history": self.history.to_dict(), "dialog_only": self.dialog_only,
                 "stream_failed": self.stream_failed, "time_zone": self.time_zone,
-                "zone_checked": self.zone_checked, "last_finished": self.last_finished}
+                "zone_checked": self.zone_checked, "last_finished": self.last_finished,
+                "screened": self.screened, "conditions": list(self.conditions),
+                "sore": dict(self.sore), "kit": dict(self.kit)}
 
     @classmethod
     def from_dict(cls, data: Any) -> UserState:
@@ -175,4 +208,11 @@ class UserState(Record):
                    stream_failed=data.get("stream_failed") is True,
                    time_zone=_str(data.get("time_zone")),
                    zone_checked=_str(data.get("zone_checked")),
-                   last_finished=_str(data.get("last_finished")))
+                   last_finished=_str(data.get("last_finished")),
+                   screened=data.get("screened") is True,
+                   conditions=tuple(c for c in _list(data.get("conditions"))
+                                    if isinstance(c, str)),
+                   sore={k: v for k, v in _dict(data.get("sore")).items()
+                         if isinstance(k, str) and isinstance(v, str)},
+                   kit={k: v for k, v in _dict(data.get("kit")).items()
+                        if isinstance(k, str) and isinstance(v, bool)})

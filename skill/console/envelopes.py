@@ -47,6 +47,10 @@ def slot_json(fill: SlotFill | None, name: str, authority: str) -> JsonDict:
     slot: JsonDict = {"name": name, "confirmationStatus": "NONE"}
     if fill is None:
         return slot
+    if fill.type.startswith("AMAZON."):  # built-in types carry no entity resolution
+        slot.update({"value": fill.spoken, "source": "USER",
+                     "slotValue": {"type": "Simple", "value": fill.spoken}})
+        return slot
     status = "ER_SUCCESS_MATCH" if fill.resolved else "ER_SUCCESS_NO_MATCH"
     per_authority: JsonDict = {"authority": f"{authority}.{fill.type}", "status": {"code": status}}
     if fill.resolved:

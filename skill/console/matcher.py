@@ -124,6 +124,24 @@ class _Template:
         return sum(not w.startswith("{") for w in self.words)
 
 
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty")
+NUMBER = "AMAZON.NUMBER"
+
+
+def _numbers() -> dict[str, tuple[str, str]]:
+    """AMAZON.NUMBER as Alexa fills it: spoken words or digits -> the digits ("5")."""
+    words = {w: i + 1 for i, w in enumerate(_UNITS)}
+    for tens, n in (("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60)):
+        words[tens] = n
+        words.update({f"{tens} {u}": n + i + 1 for i, u in enumerate(_UNITS[:9])})
+    words.update({f"twenty {u}": 20 + i + 1 for i, u in enumerate(_UNITS[:9])})
+    found = {w: (str(n), str(n)) for w, n in words.items()}
+    found.update({str(n): (str(n), str(n)) for n in range(1, 121)})
+    return found
+
+
 class Matcher:
     """Built from an ASK interaction model; `match(phrase)` returns an `IntentMatch`."""
 
@@ -139,6 +157,7 @@ class Matcher:
                 for spoken in (name, *v["name"].get("synonyms", [])):
                     index.setdefault(normalize(spoken), (v.get("id") or name, name))
             self._values[t["name"]] = index
+        self._values[NUMBER] = _numbers()
         self._templates: list[_Template] = []
         self._exact: dict[str, tuple[str, str | None]] = {}
         """Normalized phrase -> (intent, sample); built-in phrases have no sample."""
@@ -176,6 +195,8 @@ class Matcher:
         hit = self._values.get(slot_type, {}).get(spoken)
         if hit is None:
             return SlotFill(slot, slot_type, spoken)
+        if slot_type == NUMBER:  # Alexa sends the digits as the value
+            return SlotFill(slot, slot_type, hit[0], hit[0], hit[1])
         return SlotFill(slot, slot_type, spoken, hit[0], hit[1])
 
     def _result(self, intent: str, slots: Mapping[str, SlotFill] | None = None,

@@ -237,6 +237,9 @@ def describe_request(envelope: Mapping[str, Any]) -> str:
         for name, slot in (intent.get("slots") or {}).items():
             if "value" not in slot:
                 continue
+            if "resolutions" not in slot:  # a built-in type (AMAZON.NUMBER): the value itself
+                parts.append(f"{name}={slot['value']!r}")
+                continue
             authorities = (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or [{}]
             values = authorities[0].get("values") or []
             resolved = values[0]["value"]["id"] if values else f"{slot['value']!r} (no match)"

@@ -48,6 +48,11 @@ def say(state: UserState, convo: Convo, text: str, reprompt: str = WHAT_NEXT, *,
                    plan=Plan(speech=text, reprompt="" if end else reprompt, end=end))
 
 
+def minutes_of(ms: int) -> int:
+    """Whole minutes as said everywhere ("about 16 minutes"): rounded, at least 1."""
+    return max(1, round(ms / 60_000))
+
+
 def in_routine(state: UserState, world: World) -> bool:
     return planned_step(world, state.position) is not None
 
@@ -90,7 +95,7 @@ def equipment_sentence(content: Content, routine: Routine) -> str:
 
 def routine_choices(content: Content, heard: str | None = None) -> str:
     """The choices, briefly, when a routine was not named or not recognised."""
-    names = spoken_list([r.name for r in content.routines.values()], "or")
+    names = spoken_list([r.name for r in content.menu], "or")
     lead = f"I don't know a routine called {heard}. " if heard and len(heard) <= 60 else (
         "I don't know that routine. " if heard else "")
     return f"{lead}You can choose {names}. Which would you like?"
@@ -104,7 +109,7 @@ def choices(state: UserState, convo: Convo, world: World, heard: str | None = No
 
 
 def list_routines(state: UserState, convo: Convo, world: World) -> Outcome:
-    routines = world.content.routines.values()
+    routines = world.content.menu
     own = [r.name for r in routines if r.kind == "self"]
     partner = [r.name for r in routines if r.kind == "partner"]
     return say(state, convo, f"On your own, you can do {spoken_list(own)}. With a partner: "
@@ -144,7 +149,7 @@ def fallback(state: UserState, convo: Convo, world: World) -> Outcome:
 def safety(state: UserState, convo: Convo, world: World, player: str = "") -> Outcome:
     k = world.content.knowledge
     rules = " ".join(r.text for r in sorted(k.safety, key=lambda r: not r.key))
-    text = f"{k.disclaimer} {rules} {' '.join(k.conditions)}"
+    text = f"{k.disclaimer} {rules}"
     return follow_up(state, convo, world, player=player, text=text)
 
 
@@ -189,10 +194,11 @@ def progress_answer(state: UserState, convo: Convo, world: World,
                    suggested=_first_routine(world))
     minutes = round(h.seconds / 60)
     streak = h.current_streak(local_day(state, world.now))
-    days = f"{streak} day{'s' * (streak != 1)} in a row" if streak else "no current streak"
+    days = (f"Your streak is {streak} day{'s' * (streak != 1)} in a row." if streak
+            else "A session today starts a new streak.")
     sessions = f"{h.sessions} session{'s' * (h.sessions != 1)}"
     text = (f"You've done {sessions} and about {minutes} minute{'s' * (minutes != 1)} of "
-            f"massage. Your streak is {days}. Nice work.")
+            f"massage. {days} Nice work.")
     return follow_up(state, convo, world, player=player, text=text)
 
 

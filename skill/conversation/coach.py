@@ -117,7 +117,9 @@ def settle_turn(world: World, plan: TurnPlan, planned: PlannedStep, prefs: Prefe
             state = progress.routine_finished(state, pos.routine)
         else:
             state = replace(state, position=None)
-        convo = replace(plan.convo_before, asked=Asked.ANOTHER, repeat=Repeat.FINISHED,
+        swap = world.content.routines[pos.routine].kind == "partner"  # "swap roles?"
+        convo = replace(plan.convo_before, asked=Asked.AGAIN if swap else Asked.ANOTHER,
+                        repeat=Repeat.FINISHED,
                         said="", said_reprompt="", finished=replace(pos, prefs=prefs.to_dict()))
         reprompt = ANOTHER_REPROMPT
     else:
@@ -149,6 +151,9 @@ def _paced(world: World, state: UserState,
 def _question(world: World, planned: PlannedStep, pos: Position) -> tuple[int, str]:
     """The turn's phrasing seed, and the question that closes the step's last turn."""
     seed = stable_int(pos.seed, pos.step, pos.offset)
+    if planned.last and world.content.routines[pos.routine].kind == "partner":
+        return seed, f"{phrase(world, 'routine_done', seed)} " \
+            f"{phrase(world, 'swap_roles_question', seed)}"
     if planned.last:
         return seed, phrase(world, "routine_done", seed) + " Would you like another routine?"
     return seed, phrase(world, "next_question", seed)

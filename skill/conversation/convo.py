@@ -24,8 +24,6 @@ class Asked(StrEnum):
     """"Would you like to continue?" at launch: yes = resume the saved routine."""
     SKIP = "skip"
     """After ordinary pain: yes = skip this step; no = redo it more gently."""
-    SKIP_OR_END = "skip_or_end"
-    """After sharp pain: yes = skip this step; no = end for today (never redo it)."""
     ANOTHER = "another"
     """"Would you like another routine?": yes = hear the choices."""
     PICK = "pick"
@@ -33,7 +31,18 @@ class Asked(StrEnum):
     SUGGEST = "suggest"
     """"Shall I start X?" (`Convo.suggested`): yes = start it."""
     AGAIN = "again"
-    """"Would you like to do it again?" after a finished routine: yes = restart it."""
+    """"Would you like to do it again?" (or, after a partner routine, "swap roles and go
+    again?"): yes = restart the routine just finished."""
+    SCREEN = "screen"
+    """"Are you pregnant, or do you have ...?" before deep pressure (`Convo.suggested` is
+    the routine): yes = no deep pressure; no = start it."""
+    CLEARED = "cleared"
+    """"Has a healthcare provider said deep pressure is okay?": yes = start `suggested`."""
+    MOVE_ON = "move_on"
+    """After sharp pain or nerve symptoms: yes = the next step on a different area;
+    no = stop for today."""
+    FORGET = "forget"
+    """"Delete all your progress and settings?": yes = delete."""
 
 
 class Repeat(StrEnum):

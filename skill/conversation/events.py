@@ -78,8 +78,60 @@ class LoopShuffle(Event):
 
 class Pain(Event):
     quality: str | None = None
-    """Resolved pain quality id ("sharp", "ache", ...)."""
+    """Resolved pain quality id ("sharp", "nerve", "ache")."""
     heard: str | None = None
+    area: str | None = None
+    """Resolved area id ("glutes", "lower-back", ...) when one was named."""
+
+
+class Condition(Event):
+    """"I'm pregnant", "I have a bruise": a condition that changes what is safe."""
+
+    condition: str | None = None
+    heard: str | None = None
+
+
+class AboutRoutine(Event):
+    """"Tell me about quick release", "how long is glute release": describe, never start."""
+
+    routine: str | None = None
+    heard: str | None = None
+
+
+class Suggest(Event):
+    """"Which one should I do", "my lower back is tight"."""
+
+    area: str | None = None
+
+
+class ShortOnTime(Event):
+    """"I only have five minutes", "something short"."""
+
+    minutes: int | None = None
+
+
+class TimeLeft(Event):
+    """"How much longer"."""
+
+
+class WhatNext(Event):
+    """"What's next"."""
+
+
+class WhereAmI(Event):
+    """"What muscle is this", "which side am I on"."""
+
+
+class SwitchSides(Event):
+    """"Switch sides": go on to the other side of this step."""
+
+
+class Kit(Event):
+    """"I have a tennis ball", "I don't have a foam roller"."""
+
+    equipment: str | None = None
+    heard: str | None = None
+    has: bool = True
 
 
 class Safety(Event):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.conversation import answers, playback, replies, tracks
+from skill.conversation import advice, answers, care, playback, questions, replies, tracks
 from skill.conversation import events as ev
 from skill.conversation.coach import planned_step, repack
 from skill.conversation.convo import Asked, Convo, Repeat
@@ -71,7 +71,7 @@ def _launch(t: Moves) -> Outcome:
                      asked=Asked.RESUME)
     if pos is not None:  # its last step was skipped: the routine is over
         t.state = replace(t.state, position=None, last_finished=pos.routine)
-    names = [r.name for r in t.world.content.routines.values()][:2]
+    names = [r.name for r in t.world.content.menu][:2]
     return t.say(f"Welcome back to Hip Coach. Which routine would you like today? For example, "
                  f"{names[0]} or {names[1]}. Or say list routines.",
                  "Which routine would you like? Say list routines to hear them all.",
@@ -83,12 +83,6 @@ def _start(t: Moves, e: ev.Event) -> Outcome:
     if e.routine is None or e.routine not in t.world.content.routines:
         return answers.choices(t.state, t.convo, t.world, e.heard)
     return t.start(e.routine)
-
-
-def _forget(t: Moves) -> Outcome:
-    return Outcome(state=UserState(), convo=Convo(), plan=Plan(
-        speech="Done. I've deleted your progress and preferences. Goodbye.", end=True,
-        forget=True))
 
 
 def _loop(t: Moves) -> Outcome:
@@ -126,13 +120,24 @@ MOVES: dict[type[ev.Event], Move] = {
                                                t.hands_free is not None),
     ev.Fallback: _a(answers.fallback),
     ev.LoopShuffle: _m(_loop),
-    ev.Pain: lambda t, e: replies.pain(t, getattr(e, "quality", None), getattr(e, "heard", None)),
+    ev.Pain: lambda t, e: care.pain(t, getattr(e, "quality", None), getattr(e, "heard", None),
+                                    getattr(e, "area", None)),
+    ev.Condition: lambda t, e: care.condition(t, getattr(e, "condition", None)),
+    ev.AboutRoutine: lambda t, e: advice.about(t, getattr(e, "routine", None),
+                                               getattr(e, "heard", None)),
+    ev.Suggest: lambda t, e: advice.suggest(t, getattr(e, "area", None)),
+    ev.ShortOnTime: lambda t, e: advice.short_on_time(t, getattr(e, "minutes", None)),
+    ev.Kit: lambda t, e: advice.kit(t, getattr(e, "equipment", None), getattr(e, "has", True)),
+    ev.TimeLeft: _m(questions.time_left),
+    ev.WhatNext: _m(questions.what_next),
+    ev.WhereAmI: _m(questions.where_am_i),
+    ev.SwitchSides: _m(questions.switch_sides),
     ev.Safety: _p(answers.safety),
     ev.Explain: _p(answers.explain, "topic", "heard"),
     ev.Equipment: _p(answers.equipment),
     ev.Preference: _p(answers.preference, "setting"),
     ev.Progress: _p(answers.progress_answer),
-    ev.ForgetMe: _m(_forget),
+    ev.ForgetMe: _m(replies.ask_forget),
     ev.StepByStep: _m(Moves.step_by_step),
     ev.SessionEnded: _ended,
     ev.PlaybackStarted: _played,
@@ -204,7 +209,10 @@ def _with_context_offset(state: UserState, device: Device, world: World) -> User
         return state
     if parsed != (pos.routine, pos.step, pos.side) or device.offset_ms <= 0:
         return state
-    return replace(state, position=replace(pos, track_offset_ms=device.offset_ms))
+    # a playing track's offset is from now; a stopped one's is as old as the stop
+    when = int(world.now.timestamp()) if device.activity in ACTIVE else pos.offset_at
+    return replace(state, position=replace(pos, track_offset_ms=device.offset_ms,
+                                           offset_at=when))
 
 
 def redeliver(outcome: Outcome, delivered: int, world: World) -> Outcome:

@@ -8,11 +8,12 @@ answers with a Play; otherwise it is coached turn by turn (`coach.coach`).
 
 from __future__ import annotations
 
-from skill.conversation import progress, tracks
+from skill.conversation import care, progress, tracks
 from skill.conversation.answers import (
     UNAVAILABLE,
     WHAT_NEXT,
     equipment_sentence,
+    minutes_of,
     say,
 )
 from skill.conversation.coach import advance, coach, first_position, planned_step
@@ -26,6 +27,10 @@ NOT_IN_ROUTINE = ("You're not in a routine right now. Which one would you like? 
                   "routines to hear them, or start glute release.")
 NOT_IN_ROUTINE_REPROMPT = "Which routine would you like to start?"
 GOODBYE = "Goodbye. Your place is saved for next time."
+RESUME_IN_PLACE_S = 300
+"""Our choice: a track stopped less than five minutes ago resumes where it stopped (the
+person is likely still in position); after longer, the side starts again from its
+setup instructions, so a resume never lands mid-hold with no instruction."""
 
 
 class Moves:
@@ -78,6 +83,37 @@ class Moves:
                         "like another routine?",
                         "Say list routines, start over, or stop.", asked=Asked.ANOTHER)
 
+    def after(self, pos: Position) -> Position | None:
+        """Where the routine goes once the step at `pos` is over, in this routine's mode."""
+        done = replace(pos, step_done=True)
+        if self.streamed(pos):
+            return tracks.move(self.world.content, self.state, done, +1)
+        return advance(self.world, done)
+
+    def clear(self, target: Position | None) -> Position | None:
+        """`target`, or the first step after it that works no muscle resting today (sharp
+        pain or nerve symptoms there); None when the rest of the routine would."""
+        from skill.core.plan import steps
+
+        sore = self.state.sore_today(progress.local_day(self.state, self.world.now))
+        if target is None or not sore:
+            return target
+        plan = steps(self.world.content, self.world.content.routines[target.routine])
+        for i in range(target.step, len(plan)):
+            if not sore & set(plan[i].technique.muscles):
+                if i == target.step:
+                    return target
+                if self.streamed(target):
+                    return tracks.at_track(self.state, target, i, 0)
+                return Position(target.routine, i, seed=target.seed, dialog=target.dialog)
+        return None
+
+    def resting(self) -> Outcome:
+        """What is left works an area that hurt sharply today."""
+        return self.say("The rest of this routine works the area that hurt earlier today, "
+                        "so let's leave it until tomorrow. Your place is saved. Take care.", "",
+                        end=True)
+
     def play(self, pos: Position, intro: tuple[str, ...] = ()) -> Outcome:
         """Play the track at `pos` (REPLACE_ALL), after `intro`: the session ends, as Play
         requires."""
@@ -98,17 +134,27 @@ class Moves:
 
     # starting ----------------------------------------------------------------------------
     def start(self, routine_id: str, lead: str = "") -> Outcome:
-        from skill.core.plan import format_clock, routine_duration_ms
+        """Start a routine by its menu id: its variant for the user's equipment, after the
+        deep-pressure question when it is due, skipping steps on an area resting today."""
+        from skill.core.plan import routine_duration_ms
 
         content = self.world.content
-        routine = content.routines[routine_id]
+        chosen = content.variant(routine_id, self.state.has)
+        routine = content.routines[chosen]
+        question = care.gate(self, routine_id, routine)
+        if question is not None:
+            return question
         # a failed playback runs the next routine in dialog mode, all of it
-        pos = first_position(self.state, routine_id, dialog=self.state.stream_failed)
+        pos = self.clear(first_position(self.state, chosen, dialog=self.state.stream_failed))
+        if pos is None:
+            return self.say(f"{routine.name.capitalize()} works the area that hurt earlier "
+                            "today, so let's leave it until tomorrow. Which other routine "
+                            "would you like?", NOT_IN_ROUTINE_REPROMPT, asked=Asked.PICK)
         self.state = replace(progress.routine_started(self.state, self.world.now),
                              position=pos, stream_failed=False)
-        total = format_clock(routine_duration_ms(content, routine,
-                                                 self.state.effective_prefs(routine_id)))
-        intro = (f"{lead}Let's do {routine.name}. It takes about {total.split(':')[0]} minutes.",
+        total = minutes_of(routine_duration_ms(content, routine,
+                                               self.state.effective_prefs(chosen)))
+        intro = (f"{lead}Let's do {routine.name}. It takes about {total} minutes.",
                  equipment_sentence(content, routine))
         return self.deliver(pos, intro)
 
@@ -133,9 +179,14 @@ class Moves:
             nxt = tracks.move(self.world.content, self.state, pos, +1)
             if nxt is None and self.player == "active":  # the last track plays on to its end
                 return self.say("That was the last part of the routine.", "", end=True)
-            return self.past_end(pos) if nxt is None else self.play(nxt)
-        nxt = advance(self.world, pos)
-        return self.past_end(pos) if nxt is None else self.coach(nxt)
+        else:
+            nxt = advance(self.world, pos)
+        if nxt is None:
+            return self.past_end(pos)
+        clear = self.clear(nxt)
+        if clear is None:
+            return self.resting()
+        return self.play(clear) if self.streamed(pos) else self.coach(clear)
 
     def previous(self) -> Outcome:
         pos = self.pos
@@ -174,7 +225,10 @@ class Moves:
                 else pos
         return advance(self.world, pos)
 
-    def resume(self, lead: str = "Picking up where you left off.") -> Outcome:
+    def resume(self, lead: str = "Picking up where you left off.", *,
+               restart: bool = True) -> Outcome:
+        """Carry on. A player stopped moments ago resumes in place; otherwise (`restart`)
+        the current side starts again from its setup, so nobody lands mid-hold cold."""
         pos = self.pos
         if pos is None:
             last = self.state.last_finished
@@ -184,12 +238,64 @@ class Moves:
                                 "again?", f"Say yes to start {name} again, or list routines.",
                                 asked=Asked.AGAIN)
             return self.not_in_routine()
-        if self.hands_free is not None and not pos.step_done:
-            return self.play(pos)
+        if self.streamed(pos) and not pos.step_done and self.clear(pos) == pos:
+            if not restart or self._in_place(pos):
+                return self.play(pos) if self.hands_free is not None \
+                    else self.deliver(pos, (lead,))
+            again = replace(pos, track_offset_ms=0)
+            return self.play(again, (self._back_to(again, lead),))
         target = self.resume_target(pos)
         if target is None:
             return self.past_end(pos)
-        return self.deliver(target, (lead,))
+        clear = self.clear(target)
+        if clear is None:
+            return self.resting()
+        if restart:
+            clear = self._side_start(clear)
+            return self.deliver(clear, (self._back_to(clear, lead),))
+        return self.deliver(clear, (lead,))
+
+    def _in_place(self, pos: Position) -> bool:
+        """The track's offset is recent enough that the person is likely still in
+        position (unknown times, from before this was recorded, count as recent)."""
+        if not pos.offset_at:
+            return True
+        return self.world.now.timestamp() - pos.offset_at < RESUME_IN_PLACE_S
+
+    def _side_start(self, pos: Position) -> Position:
+        """The start of the side `pos` is on: its track from 0, or its first dialog event."""
+        from skill.core.plan import cached_step_timeline
+
+        if self.streamed(pos):
+            return replace(pos, track_offset_ms=0)
+        planned = planned_step(self.world, pos)
+        assert planned is not None
+        events = cached_step_timeline(self.world.content, planned,
+                                      tracks.prefs_of(self.state, pos), pos.seed).events
+        i = min(pos.offset, len(events) - 1)
+        while i > 0 and events[i - 1].side == events[i].side:
+            i -= 1
+        return replace(pos, offset=i, next_offset=i, step_done=False)
+
+    def _back_to(self, pos: Position, lead: str) -> str:
+        """"Back to step 2: the upper outer buttock, on the right side." (just `lead` at
+        the very start of a step, whose own intro names it)."""
+        from skill.core.pacing import sides_of
+        from skill.core.plan import cached_step_timeline
+
+        planned = planned_step(self.world, pos)
+        assert planned is not None
+        prefs = tracks.prefs_of(self.state, pos)
+        if (pos.side if self.streamed(pos) else pos.offset) == 0:
+            return lead
+        if self.streamed(pos):
+            side = sides_of(planned.technique, prefs)[min(pos.side, 1)]
+            named = side.value if side is not None else ""
+        else:
+            events = cached_step_timeline(self.world.content, planned, prefs, pos.seed).events
+            named = events[min(pos.offset, len(events) - 1)].side
+        where = f", on the {named} side" if named else ""
+        return f"Back to step {pos.step + 1}: {planned.step.title}{where}."
 
     def pause(self) -> Outcome:
         """Keep the place exactly where "no" at "Ready to go on?" would: after the turn

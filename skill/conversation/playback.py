@@ -57,7 +57,8 @@ def on_playback(state: UserState, convo: Convo, event: PlaybackEvent, world: Wor
         return quiet(state, convo, f"{kind} for a track not in progress: ignored")
     if isinstance(event, PlaybackStarted | PlaybackStopped):
         # the best known offset: where playback started, then where it stopped
-        pos = replace(pos, track_offset_ms=max(0, event.offset_ms))
+        pos = replace(pos, track_offset_ms=max(0, event.offset_ms),
+                      offset_at=int(world.now.timestamp()))
         return quiet(replace(state, position=pos), convo)
     if isinstance(event, PlaybackNearlyFinished):
         nxt = tracks.move(world.content, state, replace(pos, step_done=False), +1)

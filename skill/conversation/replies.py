@@ -1,77 +1,55 @@
-"""Answers to pain, and to the skill's own questions: what "yes" and "no" mean depends on
-what was asked (`Asked`), never on which handler ran."""
+"""Answers to the skill's own questions: what "yes" and "no" mean depends on what was
+asked (`Asked`), never on which handler ran. Pain itself is answered in `care`."""
 
 from __future__ import annotations
 
-from skill.conversation import tracks
-from skill.conversation.answers import choices, follow_up
-from skill.conversation.coach import advance
-from skill.conversation.convo import Asked
+from skill.conversation import care, tracks
+from skill.conversation.answers import choices
+from skill.conversation.convo import Asked, Convo
 from skill.conversation.moves import Moves
-from skill.conversation.outcome import Outcome
+from skill.conversation.outcome import Outcome, Plan
 from skill.core.record import replace
-from skill.state import Position
-
-SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
-
-
-def pain(t: Moves, quality: str | None, heard: str | None) -> Outcome:
-    """Sharp pain stops the step (skip it or end, never redo it); an ache slows the
-    breathing and offers to skip or redo the step more gently."""
-    k = t.world.content.knowledge
-    sharp = quality == "sharp" or any(w in (heard or "").lower() for w in SHARP_WORDS)
-    pos = t.pos
-    if sharp:
-        if pos is None:
-            return follow_up(t.state, t.convo, t.world, " ".join(k.sharp_pain))
-        # this step is over; the place is kept so nothing is lost
-        t.state = replace(t.state, position=replace(pos, step_done=True))
-        return t.say(" ".join(k.sharp_pain) + " Would you like to skip to the next step? "
-                        "Say yes to skip it, or no to stop for today.",
-                        "Say yes to skip this step, or no to stop for today.",
-                        asked=Asked.SKIP_OR_END)
-    t.state = replace(t.state, prefs=t.state.prefs.slower_breathing())
-    if pos is None:
-        return follow_up(t.state, t.convo, t.world, " ".join(k.pain))
-    t.state = replace(t.state, position=replace(pos, step_done=True))
-    return t.say(" ".join(k.pain) + " If it still hurts, we can skip this step. Shall we "
-                    "skip it?", "Say yes to skip this step, or no to go through it again "
-                    "more gently.", asked=Asked.SKIP)
-
-
-def _after(t: Moves, pos: Position) -> Position | None:
-    """Where the routine goes on once the step at `pos` is over, in this routine's mode."""
-    done = replace(pos, step_done=True)
-    if t.streamed(pos):
-        return tracks.move(t.world.content, t.state, done, +1)
-    return advance(t.world, done)
+from skill.state import UserState
 
 
 def skip(t: Moves) -> Outcome:
+    """On past the step that hurt, and past any step on an area resting today."""
     pos = t.pos
     assert pos is not None
-    nxt = _after(t, pos)
+    nxt = t.after(pos)
     if nxt is None:
         return t.past_end(pos)
-    return t.deliver(nxt, ("Skipping to the next step.",))
+    clear = t.clear(nxt)
+    if clear is None:
+        return t.resting()
+    return t.deliver(clear, ("Okay, moving on.",))
 
 
 def redo_gently(t: Moves) -> Outcome:
     pos = t.pos
     assert pos is not None
+    slower = tracks.prefs_of(t.state, pos).slower_breathing()  # for this step alone
     again = replace(pos, offset=0, next_offset=0, step_done=False, side=0,
-                    track_offset_ms=0, prefs={})  # paced with the new preferences
-    return t.deliver(again, ("Okay. Let's go through this step again, more gently.",))
+                    track_offset_ms=0, prefs=slower.to_dict())
+    return t.deliver(again, ("Okay. Let's go through this step again, with lighter pressure "
+                             "and slower breathing.",))
 
 
 def yes(t: Moves) -> Outcome:
     asked, pos = t.prior.asked, t.pos
-    if asked in (Asked.SKIP, Asked.SKIP_OR_END) and pos is not None:
+    if asked in (Asked.SKIP, Asked.MOVE_ON) and pos is not None:
         return skip(t)
     if asked is Asked.RESUME and pos is not None:
         return t.resume()
     if asked is Asked.CONTINUE and pos is not None:
-        return t.resume("") if t.hands_free is not None else t.next()
+        return t.resume("", restart=False) if t.hands_free is not None else t.next()
+    if asked is Asked.SCREEN:
+        return care.screened_yes(t)
+    if asked is Asked.CLEARED and t.prior.suggested in t.world.content.routines:
+        t.state = replace(t.state, conditions=(), screened=True)
+        return t.start(t.prior.suggested)
+    if asked is Asked.FORGET:
+        return forget(t)
     if asked is Asked.SUGGEST and t.prior.suggested in t.world.content.routines:
         return t.start(t.prior.suggested)
     if asked is Asked.AGAIN and t.state.last_finished in t.world.content.routines:
@@ -99,13 +77,30 @@ def no(t: Moves) -> Outcome:
         return choices(t.state, t.convo, t.world, lead="Okay. ")
     if asked is Asked.SKIP and pos is not None:
         return redo_gently(t)
-    if asked is Asked.SKIP_OR_END and pos is not None:
-        if _after(t, pos) is None:  # the painful step was the last: the routine is over
-            t.state = replace(t.state, position=None, last_finished=pos.routine)
-            return t.say("Okay. That was the last step, so let's leave it there for today. "
-                         "Take care.", "", end=True)
-        return t.say("Okay. Let's stop here for today. Your place is saved, and we'll "
-                     "start with the next step next time. Take care.", "", end=True)
+    if asked is Asked.MOVE_ON and pos is not None:
+        return t.say("Okay. Let's stop here for today. Your place is saved. Take care.", "",
+                     end=True)
+    if asked is Asked.SCREEN and t.prior.suggested in t.world.content.routines:
+        t.state = replace(t.state, screened=True)
+        return t.start(t.prior.suggested)
+    if asked is Asked.CLEARED:
+        return t.say("Then please check with them first. Until then, I'll leave out deep "
+                     "pressure. What would you like to do?", "Say list routines, or stop.")
+    if asked is Asked.FORGET:
+        return t.say("Okay, I've kept everything. What would you like to do?",
+                     "Say list routines, or stop.")
     if asked is Asked.CONTINUE and pos is not None:
         return t.pause()
     return t.say("Okay. Goodbye for now.", "", end=True)
+
+
+def ask_forget(t: Moves) -> Outcome:
+    """Deleting is for good: ask once."""
+    return t.say("This deletes your progress, streak and settings for good. Shall I delete "
+                 "them?", "Say yes to delete your data, or no to keep it.", asked=Asked.FORGET)
+
+
+def forget(t: Moves) -> Outcome:
+    return Outcome(state=UserState(), convo=Convo(), plan=Plan(
+        speech="Done. I've deleted your progress and preferences. Goodbye.", end=True,
+        forget=True))

@@ -35,6 +35,16 @@ def slot(handler_input: HandlerInput, name: str) -> tuple[str | None, str | None
     return None, heard
 
 
+def _number(hi: HandlerInput, name: str) -> int | None:
+    """An AMAZON.NUMBER slot as a whole number, or None when absent or not a number."""
+    _, heard = slot(hi, name)
+    try:
+        value = int(heard) if heard is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and 0 < value < 1000 else None
+
+
 def _plain(kind: type[ev.Event]) -> Callable[[HandlerInput], ev.Event]:
     return lambda hi: kind()
 
@@ -84,7 +94,17 @@ INTENTS: dict[str, Callable[[HandlerInput], ev.Event]] = {
     "AMAZON.LoopOffIntent": _plain(ev.LoopShuffle),
     "AMAZON.ShuffleOnIntent": _plain(ev.LoopShuffle),
     "AMAZON.ShuffleOffIntent": _plain(ev.LoopShuffle),
-    "PainIntent": lambda hi: ev.Pain(*slot(hi, "quality")),
+    "PainIntent": lambda hi: ev.Pain(*slot(hi, "quality"), area=slot(hi, "area")[0]),
+    "ConditionIntent": lambda hi: ev.Condition(*slot(hi, "condition")),
+    "AboutRoutineIntent": lambda hi: ev.AboutRoutine(*slot(hi, "routine")),
+    "SuggestIntent": lambda hi: ev.Suggest(slot(hi, "area")[0]),
+    "ShortOnTimeIntent": lambda hi: ev.ShortOnTime(_number(hi, "minutes")),
+    "TimeLeftIntent": _plain(ev.TimeLeft),
+    "WhatNextIntent": _plain(ev.WhatNext),
+    "WhereAmIIntent": _plain(ev.WhereAmI),
+    "SwitchSidesIntent": _plain(ev.SwitchSides),
+    "HaveEquipmentIntent": lambda hi: ev.Kit(*slot(hi, "equipment"), has=True),
+    "NoEquipmentIntent": lambda hi: ev.Kit(*slot(hi, "equipment"), has=False),
     "SafetyIntent": _plain(ev.Safety),
     "ExplainIntent": lambda hi: ev.Explain(*slot(hi, "topic")),
     "EquipmentIntent": _plain(ev.Equipment),
