@@ -13,6 +13,9 @@ from skill.app import SkillApp
 from skill.settings import Settings
 from tests.support.directive_server import DirectiveServer
 
+pytest_plugins = ["tests.support.echo"]
+"""The Echo harness's fixtures (`content`, `lambda_skill`, `new_user`) for every module."""
+
 FIXED_NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 

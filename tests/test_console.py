@@ -348,7 +348,7 @@ def test_audio_player_device_shows_playback(inbox: DirectiveInbox, matcher: Matc
             return answer
 
     skill = Streaming()
-    text, _ = chat(skill, inbox, matcher, "start glute release\nnext\n", audio_player=True)
+    text, _ = chat(skill, inbox, matcher, "start glute release\nno\nnext\n", audio_player=True)
     assert "▶ would play https://x/1.mp3 from 0:00 (REPLACE_ALL, token tok)" in text
     after = skill.requests[2]
     assert after["session"]["new"] is True
@@ -385,7 +385,7 @@ def test_chat_command_over_http(fake_serve: str) -> None:
 
     result = CliRunner().invoke(chat_command, ["--url", fake_serve, "--fast", "--user-id",
                                               "amzn1.ask.account.tester"],
-                                input="start glute release\nstop\n")
+                                input="start glute release\nno\nstop\n")
     assert result.exit_code == 0, result.output
     assert "Alexa (progressive): Getting ready." in result.output
     assert "Alexa: You said AMAZON.StopIntent." in result.output
@@ -407,7 +407,7 @@ def test_real_skill_in_process(make_app: Callable[..., Any], settings: Any,
     from skill.core.record import replace
 
     app = make_app(settings=replace(settings, progressive=True))
-    text, t = chat(InProcess(app.handle), inbox, matcher, "start glute release\nstop\n")
+    text, t = chat(InProcess(app.handle), inbox, matcher, "start glute release\nno\nstop\n")
     assert "Alexa (progressive): " in text
     assert "  → IntentRequest StartRoutineIntent routine=glute-release" in text
     assert "(session ended)" in text

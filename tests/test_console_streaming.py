@@ -149,7 +149,7 @@ def estimate(content: Content, step: int, side: int) -> int:
 def test_piped_fast_chat_plays_the_whole_routine(skill: InProcess, matcher: Matcher,
                                                  content: Content) -> None:
     r = rig(skill, matcher, content, fast=True, playthrough=True)
-    r.session.run(io.StringIO("start glute release\nhow am i doing\n"))
+    r.session.run(io.StringIO("start glute release\nno\nhow am i doing\n"))
     lines = r.lines()
 
     # every track, in order, with its estimated length and URL
@@ -212,6 +212,7 @@ def test_pause_then_resume_from_the_offset(skill: InProcess, matcher: Matcher,
 
     def said() -> Iterator[str]:
         yield "start glute release"
+        yield "no"  # to the deep-pressure question
         r.time.now += 30  # the user listens for 30 s, then speaks
         yield "pause"
         yield "resume"
@@ -221,11 +222,12 @@ def test_pause_then_resume_from_the_offset(skill: InProcess, matcher: Matcher,
     q = r.transport.requests
     a = r.transport.responses
     kinds = [e["request"].get("intent", {}).get("name", e["request"]["type"]) for e in q]
-    assert kinds == ["StartRoutineIntent", "AudioPlayer.PlaybackStarted",
+    assert kinds == ["StartRoutineIntent", "AMAZON.NoIntent", "AudioPlayer.PlaybackStarted",
                      "AMAZON.PauseIntent", "AudioPlayer.PlaybackStopped",
                      "AMAZON.ResumeIntent", "AudioPlayer.PlaybackStarted",
                      "AudioPlayer.PlaybackNearlyFinished", "AudioPlayer.PlaybackFinished",
                      "AudioPlayer.PlaybackStarted"]
+    q, a = q[:1] + q[2:], a[:1] + a[2:]  # past the answer to the deep-pressure question
     first = r.token(0, 0)
 
     # "pause" while the track plays: an intent in a new session, with the player's context
@@ -271,15 +273,16 @@ def test_pause_then_resume_from_the_offset(skill: InProcess, matcher: Matcher,
 def test_next_replaces_the_playing_track_and_stop_is_sent_as_pause(
         skill: InProcess, matcher: Matcher, content: Content) -> None:
     r = rig(skill, matcher, content, fast=True, playthrough=False)
-    r.session.run(io.StringIO("start glute release\nnext\nstop\npress next\n"), launch=False)
+    r.session.run(io.StringIO("start glute release\nno\nnext\nstop\npress next\n"), launch=False)
     kinds = [e["request"].get("intent", {}).get("name", e["request"]["type"])
              for e in r.transport.requests]
-    assert kinds == ["StartRoutineIntent", "AudioPlayer.PlaybackStarted",
+    assert kinds == ["StartRoutineIntent", "AMAZON.NoIntent", "AudioPlayer.PlaybackStarted",
                      "AMAZON.NextIntent", "AudioPlayer.PlaybackStopped",
                      "AudioPlayer.PlaybackStarted",
                      "AMAZON.PauseIntent", "AudioPlayer.PlaybackStopped",
                      "PlaybackController.NextCommandIssued", "AudioPlayer.PlaybackStarted"]
     q = r.transport.requests
+    q = q[:1] + q[2:]  # past the answer to the deep-pressure question
     # REPLACE_ALL over a playing track: the old one stops (halfway with --fast) first
     half = estimate(content, 0, 0) // 2
     assert (q[3]["request"]["token"], q[3]["request"]["offsetInMilliseconds"]) == (
@@ -321,7 +324,7 @@ def test_speech_in_a_playback_response_is_flagged(matcher: Matcher, content: Con
         "AudioPlayer.PlaybackNearlyFinished": {"directives": [play("b", "ENQUEUE",
                                                                    previous="wrong")]}})
     r = rig(skill, matcher, content, fast=True, playthrough=True)
-    r.session.run(io.StringIO("start glute release\n"), launch=False)
+    r.session.run(io.StringIO("start glute release\nno\n"), launch=False)
     lines = r.lines()
     assert "! the skill spoke in a playback response" in lines
     assert "! ENQUEUE ignored: expectedPreviousToken 'wrong' is not the current track 'a'" in \
@@ -335,7 +338,7 @@ def test_play_that_keeps_the_session_open_is_flagged(matcher: Matcher,
     skill = Scripted({"StartRoutineIntent": {"directives": [play("a"), play("b")],
                                              "shouldEndSession": False}})
     r = rig(skill, matcher, content, fast=True, playthrough=True)
-    r.session.run(io.StringIO("start glute release\n"), launch=False)
+    r.session.run(io.StringIO("start glute release\nno\n"), launch=False)
     assert "! AudioPlayer.Play in a response without shouldEndSession: true" in r.lines()
     assert "! 2 AudioPlayer.Play directives in one response; Alexa allows one" in r.lines()
 
@@ -346,7 +349,7 @@ def test_a_skill_that_answers_every_start_with_a_play_is_cut_off(matcher: Matche
                                              "shouldEndSession": True},
                       "AudioPlayer.PlaybackStarted": {"directives": [play("a")]}})
     r = rig(skill, matcher, content, fast=True, playthrough=True)
-    r.session.run(io.StringIO("start glute release\n"), launch=False)
+    r.session.run(io.StringIO("start glute release\nno\n"), launch=False)
     assert any(line.startswith("! 50 playback events in a row") for line in r.lines())
     assert len(r.transport.requests) < 60
 
@@ -354,7 +357,7 @@ def test_a_skill_that_answers_every_start_with_a_play_is_cut_off(matcher: Matche
 def test_piped_without_fast_waits_each_track_on_the_injected_sleep(
         skill: InProcess, matcher: Matcher, content: Content) -> None:
     r = rig(skill, matcher, content, fast=False, playthrough=True)
-    r.session.run(io.StringIO("start glute release\n"), launch=False)
+    r.session.run(io.StringIO("start glute release\nno\n"), launch=False)
     assert r.time.sleeps == pytest.approx([estimate(content, *t) / 1000 for t in ORDER])
     finished = [q["request"]["offsetInMilliseconds"]
                 for q in playback_requests(r) if q["request"]["type"].endswith("Finished")]
@@ -445,7 +448,7 @@ def test_terminal_counts_the_track_down_and_ctrl_c_returns_to_the_prompt(
     session = ChatSession(recording, matcher, factory,
                           Player(screen, sleep=sleep, clock=t.clock), audio=audio,
                           playthrough=False)
-    session.run(iter(["start glute release", "", "pause"]), launch=False)
+    session.run(iter(["start glute release", "no", "", "pause"]), launch=False)
     length = estimate(content, 0, 0)
     first = f"  ♪ {length // 60000}:{length // 1000 % 60:02d} left"
     assert first in out.getvalue()

@@ -8,8 +8,10 @@ transition is checked against the rules of issue 9, each written here from the
 platform's point of view (what the device receives), not from how the core decides.
 
 Nodes are (state, convo, session open, player); two nodes that differ only in
-counters (sessions, minutes, the phrasing seed) are the same node, which keeps the
-crawl finite. The counts are printed so a run shows how much was checked.
+counters (sessions, minutes, the phrasing seed), in which conditions were told (only
+whether any were matters to the moves), in equipment (which chooses variants of routines
+not crawled) or in when an offset was reported (the clock stands still) are the same
+node, which keeps the crawl finite. The counts are printed so a run shows how much was checked.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -38,7 +40,7 @@ others have the same shapes with more steps; `test_every_routine_walks_to_its_en
 each of them."""
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ACTIVE = {"PLAYING", "PAUSED", "BUFFER_UNDERRUN"}
-STOPPING = (ev.Pause, ev.Stop, ev.Pain, ev.StepByStep, ev.ForgetMe)
+STOPPING = (ev.Pause, ev.Stop, ev.Pain, ev.StepByStep, ev.ForgetMe, ev.Condition)
 MAX_NODES = 60_000
 
 
@@ -51,6 +53,10 @@ def spoken_events() -> list[ev.Event]:
         ev.Pain("ache", "it hurts"), ev.Safety(), ev.Explain("piriformis", "piriformis"),
         ev.Equipment(),
         ev.Preference("longer-holds"), ev.Progress(), ev.StepByStep(), ev.ForgetMe(),
+        ev.Pain("nerve", "numb"), ev.Pain(None, "fine"), ev.Condition("pregnancy", "pregnant"),
+        ev.AboutRoutine("glute-release", "glute release"), ev.Suggest("lower-back"),
+        ev.ShortOnTime(5), ev.TimeLeft(), ev.WhatNext(), ev.WhereAmI(), ev.SwitchSides(),
+        ev.Kit("massage-ball", "ball", has=False),
     ]
 
 
@@ -107,7 +113,8 @@ def node_key(state: UserState, convo: Convo, session: bool, player: Player,
     pos = state.position
     h = state.history
     norm = replace(state, history=History(), prefs=Preferences(), detail_chosen=False,
-                   position=replace(pos, seed=0, prefs={}) if pos else None, zone_checked="")
+                   position=replace(pos, seed=0, prefs={}, offset_at=0) if pos else None,
+                   zone_checked="", kit={}, conditions=("told",) if state.conditions else ())
     finished = replace(convo.finished, seed=0) if convo.finished else None
     talk = replace(convo, finished=finished, said="", said_reprompt="") if session else None
     return (speaker, json.dumps(norm.to_dict(), sort_keys=True),
@@ -251,7 +258,7 @@ def sample_states(content: Content, world: World) -> list[tuple[UserState, Convo
     found: list[tuple[UserState, Convo, Device]] = []
     for routine in ROUTINES:
         for device in (Device(progressive=True), Device(audio_player=True)):
-            state, convo = UserState(safety_heard=True), Convo()
+            state, convo = UserState(safety_heard=True, screened=True), Convo()
             for e in [ev.StartRoutine(routine), *[ev.Next()] * 12, ev.Pain("ache"), ev.No(),
                       ev.Pain("sharp"), ev.Yes(), ev.Next()]:
                 out = step(state, convo, e, device, world)
@@ -265,7 +272,7 @@ def test_pause_then_resume_continues_where_no_would(content: Content) -> None:
     device = Device(progressive=True)
     checked = 0
     for routine in content.routines:
-        state, convo = UserState(safety_heard=True), Convo()
+        state, convo = UserState(safety_heard=True, screened=True), Convo()
         out = step(state, convo, ev.StartRoutine(routine), device, world)
         while out.convo.asked is Asked.CONTINUE:
             state, convo = out.state, out.convo
@@ -287,8 +294,8 @@ def test_every_routine_walks_to_its_end_in_both_modes(content: Content) -> None:
     for routine in content.routines:
         # dialog mode
         device = Device()
-        out = step(UserState(safety_heard=True), Convo(), ev.StartRoutine(routine), device,
-                   world)
+        out = step(UserState(safety_heard=True, screened=True), Convo(),
+                   ev.StartRoutine(routine), device, world)
         while out.state.position is not None:
             out = step(out.state, out.convo, ev.Next(), device, world)
         assert out.plan.turn is not None and "?" in out.plan.turn.turn.question
@@ -298,8 +305,8 @@ def test_every_routine_walks_to_its_end_in_both_modes(content: Content) -> None:
         assert again.plan.turn.pos.routine == routine and again.plan.turn.pos.step == 0
         # streaming: the player reports each track finished
         speaker = Device(audio_player=True)
-        out = step(UserState(safety_heard=True), Convo(), ev.StartRoutine(routine), speaker,
-                   world)
+        out = step(UserState(safety_heard=True, screened=True), Convo(),
+                   ev.StartRoutine(routine), speaker, world)
         order = track_order(content, content.routines[routine],
                             out.state.effective_prefs(routine))
         token = ""
@@ -322,25 +329,26 @@ def test_every_routine_walks_to_its_end_in_both_modes(content: Content) -> None:
 
 
 @pytest.mark.parametrize("speaker", [Device(), Device(audio_player=True)], ids=["voice", "echo"])
-def test_no_after_sharp_pain_ends_today_and_never_returns_to_that_step(
+def test_sharp_pain_rests_the_area_today_and_never_returns_to_that_step(
         content: Content, speaker: Device) -> None:
-    """"No" to "skip to the next step?" after sharp pain ends the session; next time the
-    routine goes on after that step, and after the last step there is nothing to go on to."""
+    """Sharp pain in glute release (whose every step works the glutes) ends the session;
+    that day nothing resumes on the glutes; the next day the routine goes on after the
+    step that hurt, and after the last step there is nothing to go on to."""
     world = World(content=content, now=NOW, streaming=True)
-    first = step(UserState(safety_heard=True), Convo(), ev.StartRoutine("glute-release"),
-                 speaker, world)
+    first = step(UserState(safety_heard=True, screened=True), Convo(),
+                 ev.StartRoutine("glute-release"), speaker, world)
     hurt = step(first.state, first.convo if first.plan.end is False else Convo(),
                 ev.Pain("sharp", "sharp"), speaker, world)
-    ended = step(hurt.state, hurt.convo, ev.No(), speaker, world)
-    assert ended.plan.end is True and not any(isinstance(d, Play) for d in ended.plan.audio)
-    back = step(ended.state, Convo(), ev.Resume(), speaker, world)
+    assert hurt.plan.end is True and not any(isinstance(d, Play) for d in hurt.plan.audio)
+    today = step(hurt.state, Convo(), ev.Resume(), speaker, world).plan
+    assert today.turn is None and not any(isinstance(d, Play) for d in today.audio)
+    tomorrow = replace(world, now=NOW + timedelta(days=1))
+    back = step(hurt.state, Convo(), ev.Resume(), speaker, tomorrow)
     starts = back.plan.turn.pos if back.plan.turn else next(
         d.pos for d in back.plan.audio if isinstance(d, Play))
     assert starts.step == 1  # step 2, not the step that hurt
-    # the same on the last step: the routine is over, and resume does not pretend otherwise
+    # the same on the last step: the routine is over, and nothing pretends otherwise
     on_last = replace(back.state, position=replace(starts, step_done=False))
-    hurt = step(on_last, Convo(), ev.Pain("sharp", "sharp"), speaker, world)
-    ended = step(hurt.state, hurt.convo, ev.No(), speaker, world)
-    assert ended.plan.end is True and "last step" in ended.plan.speech
-    assert ended.state.position is None and ended.state.last_finished == "glute-release"
-    assert "next step next time" not in ended.plan.speech
+    hurt = step(on_last, Convo(), ev.Pain("sharp", "sharp"), speaker, tomorrow)
+    assert hurt.plan.end is True and hurt.state.position is None
+    assert "next time" not in hurt.plan.speech

@@ -16,7 +16,7 @@ from skill.audio import lazy
 from skill.audio.lazy import LazyTracks
 from skill.core.limits import MAX_AUDIO_TAGS, SSML_AUDIO_BITRATE_KBPS, SSML_AUDIO_SAMPLE_RATE_HZ
 from skill.settings import Settings
-from tests.support.alexa import Device, speech
+from tests.support.alexa import Device, speech, start_screened
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None,
                                 reason="cue clips are encoded with ffmpeg")
@@ -35,7 +35,7 @@ def test_dialog_turns_carry_cue_chimes_over_https(
     device = Device(audio_player=False)  # dialog mode
     device.receive(app.handle(device.launch()))
 
-    ssml = speech(device.receive(app.handle(device.start("glute-release"))))
+    ssml = speech(start_screened(app.handle, device, "glute-release"))
 
     sources = AUDIO_SRC.findall(ssml)
     assert 0 < len(sources) <= MAX_AUDIO_TAGS
@@ -56,7 +56,7 @@ def test_plain_http_audio_gets_no_chimes(tmp_path: Path,
     device = Device()
     device.receive(app.handle(device.launch()))
 
-    ssml = speech(device.receive(app.handle(device.start("glute-release"))))
+    ssml = speech(start_screened(app.handle, device, "glute-release"))
 
     assert "<audio" not in ssml and "buttock" in ssml
 

@@ -46,7 +46,7 @@ from skill.core.limits import PROGRESSIVE_SEND_BUDGET_S
 from skill.core.record import replace
 from skill.settings import Settings
 from skill.state import UserState
-from tests.support.alexa import Device, directives, plain, reprompt, slot, speech
+from tests.support.alexa import Device, directives, plain, reprompt, slot, speech, start_screened
 from tests.support.directive_server import DirectiveServer, Reply
 from tests.support.mp3 import mp3_bytes
 from tests.support.ssml_check import check_ssml, spoken_chunks
@@ -140,7 +140,7 @@ def dialog_baseline(tmp_path: Path, clock: Clock, routine: str) -> str:
     app = SkillApp(settings, clock=clock)
     dev = Device()
     dev.receive(app.handle(dev.launch()))
-    return speech(app.handle(dev.start(routine)))
+    return speech(start_screened(app.handle, dev, routine))
 
 
 # --- persistence: read fails --------------------------------------------------------------
@@ -154,7 +154,7 @@ def flaky(settings: Settings) -> FlakyStore:
 def _mid_routine(app: SkillApp, dev: Device) -> None:
     """Launch and start a four-step routine: saved at its first step."""
     dev.receive(app.handle(dev.launch()))
-    dev.receive(app.handle(dev.start("whole-pelvis")))
+    start_screened(app.handle, dev, "whole-pelvis")
 
 
 READ_FAILURE_REQUESTS: list[tuple[str, Callable[[Device], dict[str, Any]]]] = [
@@ -389,7 +389,7 @@ def test_polly_down_start_routine_falls_back_to_dialog_mode(
     dev.receive(app.handle(dev.launch()))
     caplog.set_level(logging.INFO)
 
-    response = dev.receive(app.handle(dev.start("glute-release")))
+    response = start_screened(app.handle, dev, "glute-release")
 
     _assert_dialog_fallback(response, baseline)
     assert_logged_once(caplog, "ServiceFailureException")
@@ -402,7 +402,7 @@ def test_polly_down_start_routine_falls_back_to_dialog_mode(
 @pytest.fixture
 def streaming_with_polly_down(tmp_path: Path, clock: Clock) -> Iterator[tuple[SkillApp, Device,
                                                                               Settings]]:
-    """A user half way through the first track of quick release, paused; Polly is down.
+    """A user half way through the first track of glute release, paused; Polly is down.
 
     The first track is in the track index (rendered earlier); the next one is not.
     """
@@ -415,11 +415,11 @@ def streaming_with_polly_down(tmp_path: Path, clock: Clock) -> Iterator[tuple[Sk
     assert isinstance(tracks, LazyTracks)
     from skill.audio.index import track_key
 
-    prefs = UserState().effective_prefs("quick-release")
-    tracks.renderer.index.record(track_key("quick-release", 0, 0, prefs), "0123456789abcdef.mp3")
+    prefs = UserState().effective_prefs("glute-release")
+    tracks.renderer.index.record(track_key("glute-release", 0, 0, prefs), "0123456789abcdef.mp3")
     dev = Device(audio_player=True)
     dev.receive(app.handle(dev.launch()))
-    started = dev.receive(app.handle(dev.start("quick-release")))
+    started = start_screened(app.handle, dev, "glute-release")
     (play,) = directives(started)
     token = play["audioItem"]["stream"]["token"]
     app.handle(dev.audio_event("PlaybackStarted", token))
@@ -486,7 +486,7 @@ def test_s3_bucket_missing_start_routine_falls_back_to_dialog_mode(
         dev = Device(audio_player=True)
         dev.receive(app.handle(dev.launch()))
         caplog.set_level(logging.INFO)
-        response = dev.receive(app.handle(dev.start("glute-release")))
+        response = start_screened(app.handle, dev, "glute-release")
 
     _assert_dialog_fallback(response, baseline)
     assert_logged_once(caplog, "NoSuchBucket")
@@ -510,7 +510,7 @@ def test_s3_put_refused_start_routine_falls_back_to_dialog_mode(
     dev.receive(app.handle(dev.launch()))
     caplog.set_level(logging.INFO)
 
-    response = dev.receive(app.handle(dev.start("glute-release")))
+    response = start_screened(app.handle, dev, "glute-release")
     stub.assert_no_pending_responses()  # the render really reached put_object
 
     _assert_dialog_fallback(response, baseline)
@@ -551,7 +551,7 @@ def test_directive_api_failure_moves_every_cue_into_the_final_response(
     caplog.set_level(logging.INFO)
 
     started = time.monotonic()
-    response = app.handle(dev.start("glute-release"))
+    response = start_screened(app.handle, dev, "glute-release")
     elapsed = time.monotonic() - started
 
     assert directive_api.requests  # progressive responses were really attempted
@@ -575,7 +575,7 @@ def test_directive_api_failing_half_way_loses_no_cue(
     caplog.set_level(logging.INFO)
 
     started = time.monotonic()
-    response = app.handle(dev.start("glute-release"))
+    response = start_screened(app.handle, dev, "glute-release")
     elapsed = time.monotonic() - started
 
     delivered = directive_api.requests[0].body["directive"]["speech"]

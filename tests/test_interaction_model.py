@@ -29,9 +29,18 @@ from skill.interaction.intents import (
 
 CUSTOM_NAMES = ["StartRoutineIntent", "ListRoutinesIntent", "ExplainIntent", "EquipmentIntent",
                 "SafetyIntent", "PainIntent", "PreferenceIntent", "ProgressIntent",
-                "ForgetMeIntent", "StepByStepIntent"]
+                "ForgetMeIntent", "StepByStepIntent", "ConditionIntent", "AboutRoutineIntent",
+                "SuggestIntent", "ShortOnTimeIntent", "TimeLeftIntent", "WhatNextIntent",
+                "WhereAmIIntent", "SwitchSidesIntent", "HaveEquipmentIntent",
+                "NoEquipmentIntent"]
 SLOTS = {"StartRoutineIntent": {"routine": "ROUTINE"}, "ExplainIntent": {"topic": "TOPIC"},
-         "PainIntent": {"quality": "PAIN_QUALITY"}, "PreferenceIntent": {"setting": "PREFERENCE"}}
+         "PainIntent": {"quality": "PAIN_QUALITY", "area": "AREA"},
+         "PreferenceIntent": {"setting": "PREFERENCE"},
+         "ConditionIntent": {"condition": "CONDITION"},
+         "AboutRoutineIntent": {"routine": "ROUTINE"},
+         "SuggestIntent": {"area": "AREA"}, "ShortOnTimeIntent": {"minutes": "AMAZON.NUMBER"},
+         "HaveEquipmentIntent": {"equipment": "EQUIPMENT"},
+         "NoEquipmentIntent": {"equipment": "EQUIPMENT"}}
 WORD = r"(?:[a-z]+(?:'[a-z]+)?|[a-z]\.|\{[A-Za-z]+\})"
 SAMPLE = re.compile(rf"{WORD}(?: {WORD})*")
 SLOT = re.compile(r"\{([^}]*)\}")
@@ -138,13 +147,15 @@ def test_content_and_slot_values_match_both_ways() -> None:
     topic_ids = {v["id"] for v in values["TOPIC"]}
     muscles = {m.id for m in content.knowledge.muscles}
     topics = {t.id for t in content.knowledge.topics}
-    assert routine_ids == set(content.routines)
+    assert routine_ids == {r.id for r in content.menu}  # variants are never named
     assert topic_ids == muscles | topics
     for value in values["ROUTINE"]:
         routine = content.routines[value["id"]]
         assert value["name"]["value"] == routine.name
         assert set(value["name"]["synonyms"]) <= set(routine.synonyms)
-    assert {v["id"] for v in values["PAIN_QUALITY"]} == {"sharp", "ache"}
+    assert {v["id"] for v in values["PAIN_QUALITY"]} == {"sharp", "nerve", "ache"}
+    assert {v["id"] for v in values["AREA"]} == {a.id for a in content.knowledge.areas}
+    assert {v["id"] for v in values["CONDITION"]} == {c.id for c in content.knowledge.conditions}
     assert {v["id"] for v in values["PREFERENCE"]} == {
         "longer-holds", "shorter-holds", "slower-breathing", "faster-breathing",
         "less-talking", "more-detail", "start-left", "start-right"}

@@ -15,28 +15,22 @@ can see, as a user would hear it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 
-import skill.app
-from skill.adapters.sqlite_store import SqliteAdapter
-from skill.app import SkillApp
-from skill.content import Content, load_content
 from skill.core.plan import track_order
 from skill.core.preferences import Preferences
-from skill.core.record import replace
-from skill.lambda_function import handler
-from skill.settings import Settings
-from skill.state import UserState
-from tests.conftest import Clock
-from tests.support.alexa import Device, directives, plain, reprompt, slot, speech
-from tests.support.fake_tracks import FakeTracks
+from tests.support.alexa import slot
+from tests.support.echo import (
+    Echo,
+    assert_dialog,
+    directives,
+    said,
+    the_play,
+    types,
+)
 
 ROUTINE = "glute-release"
 """Two steps, both worked per side: tracks (0, 0), (0, 1), (1, 0), (1, 1)."""
@@ -44,113 +38,10 @@ LONG_ROUTINE = "whole-pelvis"
 """Enough steps that "next" and "resume" stay inside the routine for a while."""
 
 
-@pytest.fixture(scope="module")
-def content() -> Content:
-    return load_content()
-
-
-@pytest.fixture
-def lambda_skill(settings: Settings, clock: Clock, content: Content,
-                 monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The skill `handler` runs: streaming on, SQLite in tmp_path, the fixed clock."""
-    streaming = replace(settings, streaming=True)
-    app = SkillApp(streaming, persistence=SqliteAdapter(streaming.db_path), clock=clock,
-                   tracks=FakeTracks(content))
-    monkeypatch.setattr(skill.app, "_default", app)
-    return streaming
-
-
-@dataclass
-class Echo:
-    """One user on one device, talking to the Lambda entry."""
-
-    device: Device
-    settings: Settings
-    content: Content
-
-    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        response = self.device.receive(handler(envelope, None))
-        self._follow(response)
-        return response
-
-    def _follow(self, response: dict[str, Any]) -> None:
-        """The device's player after the response (see the module docstring)."""
-        for d in directives(response):
-            if d["type"] == "AudioPlayer.Stop" and self.device.player is not None:
-                self.device.player = {**self.device.player, "playerActivity": "STOPPED"}
-            elif d["type"] == "AudioPlayer.Play" and d["playBehavior"] == "REPLACE_ALL":
-                stream = d["audioItem"]["stream"]
-                self.device.player = {"token": stream["token"],
-                                      "offsetInMilliseconds": stream["offsetInMilliseconds"],
-                                      "playerActivity": "PLAYING"}
-
-    def say(self, intent: str, **slots: dict[str, Any]) -> dict[str, Any]:
-        return self.send(self.device.intent(intent, **slots))
-
-    def token(self, step: int, side: int, routine: str = ROUTINE) -> str:
-        return f"hc1:{routine}:{step}:{side}:{self.content.version}"
-
-    def event(self, kind: str, step: int, side: int, offset_ms: int = 0,
-              routine: str = ROUTINE) -> dict[str, Any]:
-        """AudioPlayer.<kind> for our track (step, side)."""
-        return self.send(self.device.audio_event(kind, self.token(step, side, routine),
-                                                 offset_ms))
-
-    def playing(self, step: int, side: int, offset_ms: int, routine: str = ROUTINE) -> None:
-        """The device reports our track (step, side) playing, `offset_ms` in."""
-        self.device.player = {"token": self.token(step, side, routine),
-                              "offsetInMilliseconds": offset_ms, "playerActivity": "PLAYING"}
-
-    def plays_track(self, step: int, side: int) -> bool:
-        """Whether the device is playing our track (step, side) right now."""
-        player = self.device.player or {}
-        return (player.get("playerActivity") == "PLAYING"
-                and player.get("token") == self.token(step, side))
-
-    def state(self) -> UserState:
-        """The user's state as stored (what the next request will load)."""
-        probe = Device(user_id=self.device.user_id).launch()
-        envelope = DefaultSerializer().deserialize(json.dumps(probe), RequestEnvelope)
-        return UserState.from_dict(SqliteAdapter(self.settings.db_path).get_attributes(envelope))
-
-
-@pytest.fixture
-def new_user(lambda_skill: Settings, content: Content) -> Callable[..., Echo]:
-    """A first-time user on an Echo (`audio_player=True`) or a voice-only device."""
-
-    def make(audio_player: bool = True,
-             user_id: str = "amzn1.ask.account.ISSUE9USER") -> Echo:
-        return Echo(Device(user_id=user_id, audio_player=audio_player), lambda_skill, content)
-
-    return make
-
-
-def types(response: dict[str, Any]) -> list[str]:
-    return [d["type"] for d in directives(response)]
-
-
-def the_play(response: dict[str, Any]) -> dict[str, Any]:
-    plays = [d for d in directives(response) if d["type"] == "AudioPlayer.Play"]
-    assert len(plays) == 1, directives(response)
-    return plays[0]
-
-
-def said(response: dict[str, Any]) -> str:
-    return plain(speech(response))
-
-
-def assert_dialog(response: dict[str, Any]) -> None:
-    """Spoken coaching or an answer, no audio started, and the session stays open."""
-    assert "AudioPlayer.Play" not in types(response), directives(response)
-    assert said(response)
-    assert response["response"]["shouldEndSession"] is False
-    assert plain(reprompt(response))
-
-
 def streaming_on_the_first_track(echo: Echo) -> None:
     """Welcome, start glute release, its first track playing 30 s in."""
     echo.send(echo.device.launch())  # the first-time welcome
-    started = echo.send(echo.device.start(ROUTINE))
+    started = echo.start(ROUTINE)
     assert the_play(started)["audioItem"]["stream"]["token"] == echo.token(0, 0)
     echo.event("PlaybackStarted", 0, 0)
     echo.playing(0, 0, 30_000)
@@ -224,7 +115,7 @@ def test_after_playback_failed_the_routine_stays_in_dialog_mode(
         new_user: Callable[..., Echo]) -> None:
     echo = new_user()
     echo.send(echo.device.launch())
-    echo.send(echo.device.start(LONG_ROUTINE))
+    echo.start(LONG_ROUTINE)
     failed = echo.device.audio_event("PlaybackFailed", echo.token(0, 0, LONG_ROUTINE))
     failed["request"]["error"] = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE",
                                   "message": "The stream could not be fetched"}
@@ -273,7 +164,7 @@ def _step_one(echo: Echo) -> tuple[int, str]:
     """How many coaching turns step 1 of glute release takes (found by saying "next"),
     and what its first turn says."""
     echo.send(echo.device.launch())
-    turns = [echo.send(echo.device.start(ROUTINE))]
+    turns = [echo.start(ROUTINE)]
     while "Step 2" not in said(turns[-1]):
         assert len(turns) < 30, "step 2 never came"
         turns.append(echo.say("AMAZON.NextIntent"))
@@ -286,7 +177,7 @@ def _resume_after(new_user: Callable[..., Echo], answer: str, user: str,
     a new session: (what the answer said, what resume said)."""
     echo = new_user(audio_player=False, user_id=user)
     echo.send(echo.device.launch())
-    last = echo.send(echo.device.start(ROUTINE))
+    last = echo.start(ROUTINE)
     for _ in range(step_one_turns - 1):
         last = echo.say("AMAZON.NextIntent")
     assert "Step 2" not in said(last) and last["response"]["shouldEndSession"] is False
@@ -318,7 +209,7 @@ def test_pause_then_resume_continues_where_no_then_resume_does(
 def _speak_to_the_end(echo: Echo) -> dict[str, Any]:
     """Launch, start the routine and say "next" until its end is spoken."""
     echo.send(echo.device.launch())
-    last = echo.send(echo.device.start(ROUTINE))
+    last = echo.start(ROUTINE)
     for _ in range(30):
         if "another routine" in said(last):
             break
@@ -349,7 +240,7 @@ def test_yes_to_the_choices_after_a_routine_makes_progress(
 
 def _stream_to_the_end(echo: Echo) -> None:
     echo.send(echo.device.launch())
-    echo.send(echo.device.start(ROUTINE))
+    echo.start(ROUTINE)
     order = track_order(echo.content, echo.content.routines[ROUTINE], Preferences())
     assert order
     for step, side in order:

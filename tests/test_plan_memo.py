@@ -93,7 +93,8 @@ class OneUser(AbstractPersistenceAdapter):
 def test_wording_changes_between_sessions_and_cycles(make_app: Callable[..., SkillApp]) -> None:
     def first_turn(sessions: int) -> str:
         history = History(sessions=sessions, last_day="2026-11-20")
-        app = make_app(persistence=OneUser(UserState(safety_heard=True, history=history)))
+        app = make_app(persistence=OneUser(UserState(safety_heard=True, screened=True,
+                                                    history=history)))
         return speech(app.handle(Device().start("glute-release")))
 
     said = [first_turn(k) for k in (0, 1, 2, PHRASING_VARIANTS)]

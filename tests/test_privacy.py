@@ -91,6 +91,7 @@ def _conversation(app: SkillApp, dev: Device) -> list[dict[str, Any]]:
     said = [
         dev.launch,
         lambda: dev.start("whole-pelvis"),
+        lambda: dev.intent("AMAZON.NoIntent"),  # to the deep-pressure question
         lambda: dev.intent("AMAZON.NextIntent"),
         lambda: dev.intent("PainIntent", quality=slot("quality", "sharp pain", "sharp")),
         lambda: dev.intent("PreferenceIntent",

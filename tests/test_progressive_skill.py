@@ -26,7 +26,7 @@ from skill.core.preferences import HoldLength, Preferences
 from skill.core.record import replace as record_replace
 from skill.core.timeline import estimate_speech_ms
 from skill.settings import Settings
-from tests.support.alexa import Device, plain, slot, speech
+from tests.support.alexa import Device, plain, prescreen, slot, speech, start_screened
 from tests.support.directive_server import DirectiveServer, RecordedRequest, Reply
 from tests.support.response_check import assert_valid_response
 from tests.support.ssml_check import check_ssml, play_ms, spoken_chunks
@@ -84,7 +84,8 @@ class Turns:
 
 
 @pytest.fixture
-def turns(app: SkillApp, device: Device, server: DirectiveServer) -> Turns:
+def turns(app: SkillApp, device: Device, server: DirectiveServer, settings: Settings) -> Turns:
+    prescreen(settings.db_path, device)  # "start" coaches at once (the request under test)
     return Turns(app, device, server)
 
 
@@ -207,7 +208,7 @@ def test_an_unreachable_api_loses_no_cue(app: SkillApp, server: DirectiveServer)
     device = Device(api_endpoint=url, api_token=TOKEN)
     device.receive(app.handle(device.launch()))
     start = time.monotonic()
-    response = app.handle(device.start("glute-release"))
+    response = start_screened(app.handle, device, "glute-release")
     assert time.monotonic() - start < WALL_BOUND_S
     assert_valid_response(response, "IntentRequest")
     assert in_order(cues_of(0), spoken_chunks(speech(response))) == []

@@ -40,10 +40,8 @@ DISCLAIMER = "not a substitute for professional medical advice"
 # stays open, and phrases the answer must contain (lower case, tags stripped).
 EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "launch": (OPEN, ("welcome", DISCLAIMER, "sharp or shooting pain, stop")),
-    "start_routine_matched": (
-        OPEN,
-        ("glute release", "massage ball", "the big buttock muscle", "left", "hold"),
-    ),
+    # a first deep-pressure routine is screened first (issue 10, item 4)
+    "start_routine_matched": (OPEN, ("deep pressure", "pregnant", "deep vein thrombosis")),
     "start_routine_no_match": (OPEN, ("banana bread", *ROUTINE_NAMES)),
     "start_routine_no_slot": (OPEN, ROUTINE_NAMES),
     "list_routines": (OPEN, (*ROUTINE_NAMES, "partner")),
@@ -53,8 +51,8 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "explain_unknown": (OPEN, ("gluteus maximus", "piriformis", "iliopsoas")),
     "equipment": (OPEN, ("massage ball", "foam roller")),
     "safety": (OPEN, (DISCLAIMER, "sharp or shooting pain", "pregnant")),
-    "pain_no_slot": (OPEN, ("ease off", "slow your breathing")),
-    "pain_ache": (OPEN, ("ease off", "slow your breathing")),
+    "pain_no_slot": (OPEN, ("ease off", "numbness or tingling, stop")),
+    "pain_ache": (OPEN, ("ease off", "numbness or tingling, stop")),
     "pain_sharp": (OPEN, ("stop", "healthcare professional")),
     "preference_longer_holds": (OPEN, ("longer holds",)),
     "preference_slower_breathing": (OPEN, ("slower breathing",)),
@@ -62,7 +60,7 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "preference_start_right": (OPEN, ("right side first",)),
     "preference_no_match": (OPEN, ("longer or shorter holds",)),
     "progress": (OPEN, ("haven't done a routine",)),
-    "forget_me": (ENDS, ("deleted",)),
+    "forget_me": (OPEN, ("shall i delete",)),  # asked once before deleting
     "step_by_step": (OPEN, ("step by step",)),
     "amazon_help": (OPEN, ("list routines", "start glute release")),
     "amazon_stop": (ENDS, ("goodbye",)),

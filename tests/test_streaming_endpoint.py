@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from skill.settings import Settings
 from skill.web.app import create_app
-from tests.support.alexa import Device, directives, ends, plain, reprompt, speech
+from tests.support.alexa import Device, directives, ends, plain, reprompt, speech, start_screened
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("ffprobe") is None,
@@ -99,7 +99,7 @@ def assert_servable_mp3(client: FlaskClient, url: str, folder: Path) -> bytes:
 def test_an_audio_device_gets_a_play_directive_whose_url_serves_a_real_mp3(
         client: FlaskClient, tmp_path: Path) -> None:
     device = Device(audio_player=True)
-    body = alexa(client, device.start(ROUTINE))
+    body = start_screened(lambda e: alexa(client, e), device, ROUTINE)
     assert plain(speech(body)).startswith("Let's do glute release.")
     assert body["response"]["shouldEndSession"] is True
     stream = the_stream(body, "REPLACE_ALL")
@@ -118,7 +118,7 @@ def test_an_audio_device_gets_a_play_directive_whose_url_serves_a_real_mp3(
 def test_nearly_finished_without_a_session_enqueues_the_next_side_that_also_serves(
         client: FlaskClient, tmp_path: Path) -> None:
     device = Device(audio_player=True)
-    first = the_stream(alexa(client, device.start(ROUTINE)), "REPLACE_ALL")
+    first = the_stream(start_screened(lambda e: alexa(client, e), device, ROUTINE), "REPLACE_ALL")
     started = alexa(client, device.audio_event("PlaybackStarted", first["token"]))
     assert started["response"] == {}
     nearly = alexa(client, device.audio_event("PlaybackNearlyFinished", first["token"], 30_000))
@@ -133,7 +133,7 @@ def test_nearly_finished_without_a_session_enqueues_the_next_side_that_also_serv
 def test_a_device_without_audio_player_gets_dialog_mode_and_nothing_is_rendered(
         client: FlaskClient, stream_settings: Settings) -> None:
     device = Device(audio_player=False)
-    body = alexa(client, device.start(ROUTINE))
+    body = start_screened(lambda e: alexa(client, e), device, ROUTINE)
     assert directives(body) == []
     assert not ends(body)
     assert plain(reprompt(body))

@@ -28,7 +28,16 @@ from skill.core.record import replace
 from skill.settings import Settings
 from skill.state import Position, UserState
 from tests.conftest import Clock
-from tests.support.alexa import Device, directives, ends, plain, reprompt, slot, speech
+from tests.support.alexa import (
+    Device,
+    directives,
+    ends,
+    past_screening,
+    plain,
+    reprompt,
+    slot,
+    speech,
+)
 from tests.support.fake_tracks import FakeTracks
 
 ROUTINE = "glute-release"
@@ -92,7 +101,7 @@ class Rig:
         return None if pos is None else (pos.step, pos.side, pos.track_offset_ms)
 
     def start(self, routine: str = ROUTINE) -> dict[str, Any]:
-        return self.send(self.device.start(routine))
+        return past_screening(self.send, self.device, self.send(self.device.start(routine)))
 
 
 @pytest.fixture
@@ -187,7 +196,11 @@ def test_streaming_switched_off_gives_dialog_mode_even_on_audio_devices(
     tracks = FakeTracks(content)
     app = make_app(settings=replace(settings, streaming=False), tracks=tracks)
     device = Device(audio_player=True)
-    assert_dialog(device.receive(app.handle(device.start(ROUTINE))))
+
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        return device.receive(app.handle(envelope))
+
+    assert_dialog(past_screening(send, device, send(device.start(ROUTINE))))
     assert tracks.asked == []
 
 
@@ -476,7 +489,7 @@ def _stop_at_step_two_second_side(rig: Rig) -> None:
     assert rig.position() == (1, 1, 12_345)
 
 
-def test_on_a_new_day_launch_offers_to_continue_and_resume_plays_from_the_offset(
+def test_on_a_new_day_launch_offers_to_continue_and_resume_restarts_the_side(
         rig: Rig) -> None:
     _stop_at_step_two_second_side(rig)
     rig.clock.now += timedelta(days=1)
@@ -486,7 +499,9 @@ def test_on_a_new_day_launch_offers_to_continue_and_resume_plays_from_the_offset
     assert "Welcome back" in said and "step 2 of glute release" in said
     assert "continue" in said
     assert not ends(offer)
-    assert_plays(rig, rig.send(rig.device.intent("AMAZON.ResumeIntent")), 1, 1, 12_345)
+    resumed = rig.send(rig.device.intent("AMAZON.ResumeIntent"))
+    assert_plays(rig, resumed, 1, 1, 0)  # a day later: from the side's setup, not mid-hold
+    assert "Back to step 2" in plain(speech(resumed))
 
 
 @pytest.mark.parametrize("answer,player", [
@@ -494,7 +509,7 @@ def test_on_a_new_day_launch_offers_to_continue_and_resume_plays_from_the_offset
     ("AMAZON.YesIntent", None),
     ("AMAZON.ResumeIntent", {"playerActivity": "IDLE"}),  # another app played since
 ])
-def test_on_a_new_day_yes_or_resume_streams_from_the_saved_offset(
+def test_on_a_new_day_yes_or_resume_streams_the_side_from_its_start(
         rig: Rig, answer: str, player: Any) -> None:
     _stop_at_step_two_second_side(rig)
     rig.clock.now += timedelta(days=1)
@@ -504,7 +519,9 @@ def test_on_a_new_day_yes_or_resume_streams_from_the_saved_offset(
         rig.device.player = player
     offer = rig.send(rig.device.launch())
     assert "step 2 of glute release" in plain(speech(offer))
-    assert_plays(rig, rig.send(rig.device.intent(answer)), 1, 1, 12_345)
+    resumed = rig.send(rig.device.intent(answer))
+    assert_plays(rig, resumed, 1, 1, 0)
+    assert "right side" in plain(speech(resumed))
 
 
 # ---------------------------------------------------------------- finishing a routine

@@ -19,7 +19,7 @@ from skill.audio.lazy import LazyTracks, TrackUnavailable
 from skill.audio.render import build_renderer
 from skill.core.preferences import HoldLength, Preferences
 from skill.settings import Settings
-from tests.support.alexa import Device, directives, ends, reprompt, speech
+from tests.support.alexa import Device, directives, ends, reprompt, speech, start_screened
 
 needs_tools = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("ffmpeg") is None,
@@ -56,7 +56,7 @@ def test_without_tracks_or_renderer_the_skill_coaches_in_dialog_mode(
     device = Device(audio_player=True)
     device.receive(app.handle(device.launch()))
 
-    response = device.receive(app.handle(device.start("glute-release")))
+    response = start_screened(app.handle, device, "glute-release")
 
     assert not directives(response)
     assert not ends(response)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -169,3 +170,41 @@ def directives(response: dict[str, Any]) -> list[dict[str, Any]]:
 def ends(response: dict[str, Any]) -> bool:
     """Whether the response ends the session on a voice-only device (anything but false)."""
     return ends_session(response)
+
+
+def past_screening(send: Callable[[dict[str, Any]], dict[str, Any]], device: Device,
+                   response: dict[str, Any]) -> dict[str, Any]:
+    """`response` to starting a routine, or, when it was the deep-pressure question (asked
+    once, before a user's first routine with deep pressure), the answer to "no"."""
+    from skill.content import load_content
+
+    if load_content().knowledge.screen in plain(speech(response)):
+        return send(device.intent("AMAZON.NoIntent"))
+    return response
+
+
+def start_screened(handle: Callable[[dict[str, Any]], dict[str, Any]], device: Device,
+                   routine_id: str) -> dict[str, Any]:
+    """Start `routine_id` on `device` through `handle` (an app's), answering the
+    deep-pressure question with "no" when it is asked; the response, as received."""
+
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        return device.receive(handle(envelope))
+
+    return past_screening(send, device, send(device.start(routine_id)))
+
+
+def prescreen(db_path: Path, device: Device) -> None:
+    """Store `device`'s user as having answered the deep-pressure question ("no"), for
+    tests about something else that start a deep routine as their first request."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.adapters.sqlite_store import SqliteAdapter
+    from skill.state import UserState
+
+    probe = Device(user_id=device.user_id).launch()
+    envelope = DefaultSerializer().deserialize(json.dumps(probe), RequestEnvelope)
+    store = SqliteAdapter(db_path)
+    state = UserState.from_dict(store.get_attributes(envelope))
+    store.save_attributes(envelope, {**state.to_dict(), "screened": True})
