@@ -31,7 +31,9 @@ def _polly() -> tuple[object, Stubber]:
 
 
 def _params(text: str, voice: str, engine: str) -> dict[str, str]:
-    return {"Text": text, "TextType": "text", "VoiceId": voice, "Engine": engine,
+    # sent as SSML at the coach's calm rate, like the skill's own speech
+    return {"Text": f'<speak><prosody rate="90%"><s>{text}</s></prosody></speak>',
+            "TextType": "ssml", "VoiceId": voice, "Engine": engine,
             "OutputFormat": "mp3", "SampleRate": "24000"}
 
 

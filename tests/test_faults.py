@@ -351,7 +351,9 @@ def test_polly_voice_without_neural_engine_falls_back_to_standard(tmp_path: Path
     stub.add_client_error("synthesize_speech", service_error_code="EngineNotSupportedException",
                           http_status_code=400)
     stub.add_response("synthesize_speech", _audio(mp3_bytes(400)),
-                      expected_params={"Text": "Hello.", "TextType": "text", "VoiceId": "Joanna",
+                      expected_params={"Text": '<speak><prosody rate="90%"><s>Hello.</s>'
+                                               "</prosody></speak>",
+                                       "TextType": "ssml", "VoiceId": "Joanna",
                                        "Engine": "standard", "OutputFormat": "mp3",
                                        "SampleRate": "24000"})
     clip = PollySpeech(client, "Joanna").synthesize("Hello.", tmp_path)

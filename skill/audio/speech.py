@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydub.silence import detect_leading_silence
 
 from skill.audio.media import load_audio, measure_ms, save_audio, segment_ms
+from skill.core import ssml
 from skill.core.timeline import WORDS_PER_MINUTE
 
 if TYPE_CHECKING:
@@ -175,11 +176,14 @@ class PollySpeech:
         # The requested engine, not the learned one: the same settings must give the same
         # cache key in a fresh process, before anything has been learned.
         return {"kind": "polly", "voice": self.voice, "engine": self.engine, "format": "mp3",
-                "rate": POLLY_SAMPLE_RATE}
+                "rate": POLLY_SAMPLE_RATE, "speed": ssml.PROSODY_OPEN}
 
     def _call(self, text: str, engine: str) -> bytes:
+        # The same calm rate as the skill's own speech (skill.core.ssml.text): neural voices
+        # support prosody rate, not pitch (Polly, "Supported SSML tags").
         response = self.client.synthesize_speech(
-            Text=text, TextType="text", VoiceId=self.voice,  # type: ignore[arg-type]
+            Text=ssml.speak(ssml.text(text)), TextType="ssml",
+            VoiceId=self.voice,  # type: ignore[arg-type]
             Engine=engine, OutputFormat="mp3", SampleRate=POLLY_SAMPLE_RATE)  # type: ignore[arg-type]
         with response["AudioStream"] as stream:
             return stream.read()
