@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from skill.conversation import advice, answers, care, playback, questions, replies, tracks
+from skill.conversation import answers, playback, replies, tracks
 from skill.conversation import events as ev
 from skill.conversation.coach import planned_step, repack
 from skill.conversation.convo import Asked, Convo, Repeat
@@ -48,6 +48,28 @@ def _played(t: Moves, e: ev.Event) -> Outcome:
 
 def _button(t: Moves, e: ev.Event) -> Outcome:
     return playback.on_button(t.state, t.convo, e, t.device, t.world)
+
+
+def _care(name: str) -> Callable[..., Outcome]:
+    """A move of skill.conversation.care, loaded when first needed (not by a Launch)."""
+    import skill.conversation.care as care
+
+    found: Callable[..., Outcome] = getattr(care, name)
+    return found
+
+
+def _advice(name: str) -> Callable[..., Outcome]:
+    import skill.conversation.advice as advice
+
+    found: Callable[..., Outcome] = getattr(advice, name)
+    return found
+
+
+def _question(name: str) -> Callable[..., Outcome]:
+    import skill.conversation.questions as questions
+
+    found: Callable[..., Outcome] = getattr(questions, name)
+    return found
 
 
 def _launch(t: Moves) -> Outcome:
@@ -120,18 +142,19 @@ MOVES: dict[type[ev.Event], Move] = {
                                                t.hands_free is not None),
     ev.Fallback: _a(answers.fallback),
     ev.LoopShuffle: _m(_loop),
-    ev.Pain: lambda t, e: care.pain(t, getattr(e, "quality", None), getattr(e, "heard", None),
-                                    getattr(e, "area", None)),
-    ev.Condition: lambda t, e: care.condition(t, getattr(e, "condition", None)),
-    ev.AboutRoutine: lambda t, e: advice.about(t, getattr(e, "routine", None),
-                                               getattr(e, "heard", None)),
-    ev.Suggest: lambda t, e: advice.suggest(t, getattr(e, "area", None)),
-    ev.ShortOnTime: lambda t, e: advice.short_on_time(t, getattr(e, "minutes", None)),
-    ev.Kit: lambda t, e: advice.kit(t, getattr(e, "equipment", None), getattr(e, "has", True)),
-    ev.TimeLeft: _m(questions.time_left),
-    ev.WhatNext: _m(questions.what_next),
-    ev.WhereAmI: _m(questions.where_am_i),
-    ev.SwitchSides: _m(questions.switch_sides),
+    ev.Pain: lambda t, e: _care("pain")(t, getattr(e, "quality", None),
+                                        getattr(e, "heard", None), getattr(e, "area", None)),
+    ev.Condition: lambda t, e: _care("condition")(t, getattr(e, "condition", None)),
+    ev.AboutRoutine: lambda t, e: _advice("about")(t, getattr(e, "routine", None),
+                                                   getattr(e, "heard", None)),
+    ev.Suggest: lambda t, e: _advice("suggest")(t, getattr(e, "area", None)),
+    ev.ShortOnTime: lambda t, e: _advice("short_on_time")(t, getattr(e, "minutes", None)),
+    ev.Kit: lambda t, e: _advice("kit")(t, getattr(e, "equipment", None),
+                                        getattr(e, "has", True)),
+    ev.TimeLeft: lambda t, e: _question("time_left")(t),
+    ev.WhatNext: lambda t, e: _question("what_next")(t),
+    ev.WhereAmI: lambda t, e: _question("where_am_i")(t),
+    ev.SwitchSides: lambda t, e: _question("switch_sides")(t),
     ev.Safety: _p(answers.safety),
     ev.Explain: _p(answers.explain, "topic", "heard"),
     ev.Equipment: _p(answers.equipment),

@@ -8,7 +8,7 @@ answers with a Play; otherwise it is coached turn by turn (`coach.coach`).
 
 from __future__ import annotations
 
-from skill.conversation import care, progress, tracks
+from skill.conversation import progress, tracks
 from skill.conversation.answers import (
     UNAVAILABLE,
     WHAT_NEXT,
@@ -136,12 +136,13 @@ class Moves:
     def start(self, routine_id: str, lead: str = "") -> Outcome:
         """Start a routine by its menu id: its variant for the user's equipment, after the
         deep-pressure question when it is due, skipping steps on an area resting today."""
+        from skill.conversation.care import gate  # not needed to launch
         from skill.core.plan import routine_duration_ms
 
         content = self.world.content
         chosen = content.variant(routine_id, self.state.has)
         routine = content.routines[chosen]
-        question = care.gate(self, routine_id, routine)
+        question = gate(self, routine_id, routine)
         if question is not None:
             return question
         # a failed playback runs the next routine in dialog mode, all of it

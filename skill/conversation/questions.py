@@ -16,7 +16,6 @@ from skill.state import Position
 if TYPE_CHECKING:
     from skill.conversation.moves import Moves
     from skill.core.plan import PlannedStep
-    from skill.core.timeline import Event
 
 
 def _events(t: Moves, pos: Position, planned: PlannedStep) -> tuple[Event, ...]:

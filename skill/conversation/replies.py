@@ -3,7 +3,7 @@ asked (`Asked`), never on which handler ran. Pain itself is answered in `care`."
 
 from __future__ import annotations
 
-from skill.conversation import care, tracks
+from skill.conversation import tracks
 from skill.conversation.answers import choices
 from skill.conversation.convo import Asked, Convo
 from skill.conversation.moves import Moves
@@ -44,7 +44,9 @@ def yes(t: Moves) -> Outcome:
     if asked is Asked.CONTINUE and pos is not None:
         return t.resume("", restart=False) if t.hands_free is not None else t.next()
     if asked is Asked.SCREEN:
-        return care.screened_yes(t)
+        from skill.conversation.care import screened_yes  # not needed to launch
+
+        return screened_yes(t)
     if asked is Asked.CLEARED and t.prior.suggested in t.world.content.routines:
         t.state = replace(t.state, conditions=(), screened=True)
         return t.start(t.prior.suggested)

@@ -4,7 +4,7 @@ else emits tags."""
 from __future__ import annotations
 
 from skill.core.limits import MAX_BREAK_MS
-from skill.core.timeline import SPEECH_RATE_PERCENT
+from skill.core.speech_rate import SPEECH_RATE_PERCENT
 
 PROSODY_OPEN = f'<prosody rate="{SPEECH_RATE_PERCENT}%">'
 """Every coaching sentence is spoken at the coach's slower, calmer rate.
@@ -12,7 +12,7 @@ PROSODY_OPEN = f'<prosody rate="{SPEECH_RATE_PERCENT}%">'
 <prosody> is among Alexa's supported tags (shared/PLATFORM.md, SSML) and `rate` takes a
 percentage of the voice's normal rate ("Changing a voice speed", Amazon Polly developer
 guide: any percentage from 20% to 200%, 100% being normal). The rate itself is
-skill.core.timeline.SPEECH_RATE_PERCENT, which the speech estimate also reads."""
+skill.core.speech_rate.SPEECH_RATE_PERCENT, which the speech estimate also reads."""
 PROSODY_CLOSE = "</prosody>"
 
 _CONTROL = dict.fromkeys((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))

@@ -6,16 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-SPEECH_RATE_PERCENT = 90
-"""How fast the coach speaks, as a percentage of the voice's normal rate: slower and
-calmer than normal, for relaxation (issue 10, item 9: "they talk too fast").
+from skill.core.speech_rate import SPEECH_RATE_PERCENT
 
-The one source of the speech rate: dialog mode wraps every coaching line in
-`<prosody rate="90%">` (skill.core.ssml), the estimate below counts words at this rate,
-and the embedded espeak-ng voice is set to the same words per minute. A percentage is
-a multiplier of the voice's default rate (W3C SSML 1.1, prosody; Amazon Polly, whose
-voices Alexa uses, takes 20% to 200%: "Changing a voice speed", Amazon Polly developer
-guide); Alexa supports <prosody> (shared/PLATFORM.md, SSML)."""
 NORMAL_WORDS_PER_MINUTE = 150
 """A voice's normal rate: Alexa and espeak-ng (`-s 150`) read at about this."""
 WORDS_PER_MINUTE = NORMAL_WORDS_PER_MINUTE * SPEECH_RATE_PERCENT // 100
