@@ -12,6 +12,12 @@ counters (sessions, minutes, the phrasing seed), in which conditions were told (
 whether any were matters to the moves), in equipment (which chooses variants of routines
 not crawled) or in when an offset was reported (the clock stands still) are the same
 node, which keeps the crawl finite. The counts are printed so a run shows how much was checked.
+
+Two crawls: the main one from a user who has answered the deep-pressure question, with
+every move, and questions that move nothing checked as leaves; and a safety crawl from a
+new user with the moves that stop a step or hold deep pressure back (sharp pain, nerve
+symptoms, a condition told), which multiply the states (muscles resting today,
+conditions told) and so run over fewer routines and moves.
 """
 
 from __future__ import annotations
@@ -41,23 +47,44 @@ each of them."""
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ACTIVE = {"PLAYING", "PAUSED", "BUFFER_UNDERRUN"}
 STOPPING = (ev.Pause, ev.Stop, ev.Pain, ev.StepByStep, ev.ForgetMe, ev.Condition)
-MAX_NODES = 60_000
+MAX_NODES = 80_000
 
 
 def spoken_events() -> list[ev.Event]:
+    """The main crawl: every move but the safety stops (crawled on their own, below)."""
     return [
         ev.Launch(), *[ev.StartRoutine(r, r.replace("-", " ")) for r in ROUTINES],
         ev.StartRoutine(None, "tap dancing"), ev.ListRoutines(), ev.Next(), ev.Previous(),
         ev.Repeat(), ev.StartOver(), ev.Pause(), ev.Resume(), ev.Yes(), ev.No(), ev.Stop(),
-        ev.Help(), ev.Fallback(), ev.LoopShuffle(), ev.Pain("sharp", "sharp"),
-        ev.Pain("ache", "it hurts"), ev.Safety(), ev.Explain("piriformis", "piriformis"),
-        ev.Equipment(),
-        ev.Preference("longer-holds"), ev.Progress(), ev.StepByStep(), ev.ForgetMe(),
-        ev.Pain("nerve", "numb"), ev.Pain(None, "fine"), ev.Condition("pregnancy", "pregnant"),
-        ev.AboutRoutine("glute-release", "glute release"), ev.Suggest("lower-back"),
-        ev.ShortOnTime(5), ev.TimeLeft(), ev.WhatNext(), ev.WhereAmI(), ev.SwitchSides(),
-        ev.Kit("massage-ball", "ball", has=False),
+        ev.Help(), ev.Fallback(), ev.LoopShuffle(), ev.Pain("ache", "it hurts"), ev.Safety(),
+        ev.Explain("piriformis", "piriformis"), ev.Equipment(), ev.Preference("longer-holds"),
+        ev.Progress(), ev.StepByStep(),
     ]
+
+
+SAFETY_ROUTINES = ("glute-release", "partner-stretch")
+"""The safety crawl: deep pressure with every step on the glutes, and partner work that
+is not deep but rests the same muscles."""
+
+
+def safety_events() -> list[ev.Event]:
+    """The moves that stop a step or hold deep pressure back, with the moves around them:
+    they add what the main crawl leaves out (muscles resting today, conditions told, the
+    deep-pressure question unanswered), so they are crawled from a new user on their own."""
+    return [
+        ev.Launch(), *[ev.StartRoutine(r, r.replace("-", " ")) for r in SAFETY_ROUTINES],
+        ev.Next(), ev.Resume(), ev.Yes(), ev.No(), ev.Stop(), ev.Pain("sharp", "sharp"),
+        ev.Pain("nerve", "numb"), ev.Condition("pregnancy", "pregnant"),
+    ]
+
+
+def answer_events() -> list[ev.Event]:
+    """Questions that move nothing: each is checked from every state reached, as a leaf
+    (what it leads to differs from a crawled state only in the question just asked)."""
+    return [ev.Pain(None, "fine"), ev.AboutRoutine("glute-release", "glute release"),
+            ev.Suggest("lower-back"), ev.Suggest(None), ev.ShortOnTime(5), ev.TimeLeft(),
+            ev.WhatNext(), ev.WhereAmI(), ev.SwitchSides(),
+            ev.Kit("massage-ball", "ball", has=False)]
 
 
 class Player:
@@ -156,7 +183,8 @@ def check(fails: Failures, path: list[str], event: ev.Event, device: Device, bef
         active = device.audio_player and device.activity in ACTIVE and ours(content,
                                                                            device.token)
         pos = out.state.position
-        leaves = (isinstance(event, STOPPING) or pos is None or pos.dialog
+        fine = isinstance(event, ev.Pain) and event.quality is None and event.heard == "fine"
+        leaves = ((isinstance(event, STOPPING) and not fine) or pos is None or pos.dialog
                   or out.state.dialog_only or plan.end is False)
         if active and speaks and leaves:
             fails.check(any(isinstance(d, StopAudio) for d in plan.audio)
@@ -169,7 +197,7 @@ def check(fails: Failures, path: list[str], event: ev.Event, device: Device, bef
         fails.check(failed is None or failed != (p.pos.routine, p.pos.seed),
                     "a routine whose playback failed streams again", path, out)
     done = sum(out.state.history.completed.values()) - sum(before.history.completed.values())
-    fails.check(done <= 1 and (done >= 0 or isinstance(event, ev.ForgetMe)),
+    fails.check(done <= 1 and (done >= 0 or plan.forget),
                 "a routine counted twice, or a count lost", path, out)
     if isinstance(event, ev.PlaybackStarted | ev.PlaybackStopped) and before.position \
             and out.state.position and out.state.position != before.position:
@@ -177,22 +205,34 @@ def check(fails: Failures, path: list[str], event: ev.Event, device: Device, bef
                     "the offset a playback event reported was not kept", path, out)
 
 
-def crawl(content: Content) -> tuple[int, int, Failures]:
+def crawl(content: Content, spoken: list[ev.Event], leaves: list[ev.Event],
+          start: UserState) -> tuple[int, int, Failures]:
+    """Breadth-first from `start` with `spoken` (and the player's events); `leaves` are
+    checked from every node reached but not followed."""
     world = World(content=content, now=NOW, streaming=True)
     fails = Failures()
     seen: set[tuple[object, ...]] = set()
     queue: deque[tuple[UserState, Convo, bool, Player, bool, list[str],
                        tuple[str, int] | None]] = deque()
     for speaker in (False, True):
-        queue.append((UserState(), Convo(), False, Player(), speaker, [], None))
+        queue.append((start, Convo(), False, Player(), speaker, [], None))
     transitions = 0
-    spoken = spoken_events()
     while queue and len(seen) < MAX_NODES:
         state, convo, session, player, speaker, path, failed = queue.popleft()
         key = (*node_key(state, convo, session, player, speaker), failed is not None)
         if key in seen:
             continue
         seen.add(key)
+        for event in leaves:
+            fresh = convo if session else Convo()
+            try:
+                out = step(state, fresh, event, player.context(speaker, True), world)
+            except Exception as exc:  # the core is total: every event has an answer
+                fails.append(f"{type(exc).__name__}: {exc} on {event!r} after {path[-8:]}")
+                continue
+            transitions += 1
+            check(fails, [*path, type(event).__name__], event, player.context(speaker, True),
+                  state, out, content, failed)
         moves: list[tuple[ev.Event, Device, Player | None]] = [
             (e, player.context(speaker, True), None) for e in spoken]
         if speaker:
@@ -229,10 +269,25 @@ def content() -> Content:
 
 def test_no_device_rule_fails_in_any_reachable_state(content: Content,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    nodes, transitions, fails = crawl(content)
+    """From a user who has answered the deep-pressure question (the safety crawl below
+    starts before it)."""
+    nodes, transitions, fails = crawl(content, spoken_events(), answer_events(),
+                                      UserState(screened=True))
     with capsys.disabled():
         print(f"\ncrawler: {nodes} states, {transitions} transitions checked "
               f"({', '.join(ROUTINES)}; speaker with and without AudioPlayer)")
+    assert nodes < MAX_NODES, "the crawl did not finish: the state space is not finite"
+    assert not fails, "\n".join(fails)
+
+
+def test_no_device_rule_fails_around_pain_and_conditions(
+        content: Content, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sharp pain, nerve symptoms and conditions, from a new user: every device rule still
+    holds, with muscles resting, conditions told and the deep-pressure question asked."""
+    nodes, transitions, fails = crawl(content, safety_events(), [], UserState())
+    with capsys.disabled():
+        print(f"\nsafety crawler: {nodes} states, {transitions} transitions checked "
+              f"({', '.join(SAFETY_ROUTINES)})")
     assert nodes < MAX_NODES, "the crawl did not finish: the state space is not finite"
     assert not fails, "\n".join(fails)
 
