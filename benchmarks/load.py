@@ -149,6 +149,8 @@ class Script:
         if turn("launch", device.launch(), True) is None:
             return
         body = turn("start", device.start(self.routine), True)
+        if body is not None and _asked(body) == "screen":  # the one-time deep-pressure question
+            body = turn("start", device.intent("AMAZON.NoIntent"), True)
         if body is None:
             return
         while run.nexts < self.nexts_planned:
@@ -171,10 +173,15 @@ class Script:
         run.finished = True
 
 
+def _asked(body: dict[str, Any]) -> str:
+    """What the session's convo waits for an answer to ("" for nothing)."""
+    convo = (body.get("sessionAttributes") or {}).get("convo") or {}
+    return str(convo.get("asked") or "") if isinstance(convo, dict) else ""
+
+
 def _asks_for_another(body: dict[str, Any]) -> bool:
     """The routine is over: the session's convo waits for "another routine?"."""
-    convo = (body.get("sessionAttributes") or {}).get("convo") or {}
-    return isinstance(convo, dict) and convo.get("asked") == "another"
+    return _asked(body) == "another"
 
 
 def reference(routine: str, tmp: Path) -> dict[str, Any]:
@@ -196,6 +203,8 @@ def reference(routine: str, tmp: Path) -> dict[str, Any]:
     probe = Device(user_id="amzn1.ask.account.REFPROBE")
     probe.receive(app.handle(probe.launch()))
     body = probe.receive(app.handle(probe.start(routine)))
+    if _asked(body) == "screen":
+        body = probe.receive(app.handle(probe.intent("AMAZON.NoIntent")))
     nexts = 0
     while not _asks_for_another(body):
         nexts += 1

@@ -474,6 +474,13 @@ def sqlite_diagnostic(tmp: Path, n: int = 40) -> dict[str, float]:
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
+def _screened(call: Any, device: Any) -> None:
+    """Answer the one-time deep-pressure question (untimed), so StartRoutine rows time a
+    coached turn, as for every returning user."""
+    device.receive(call(device.start(ROUTINE), None))
+    device.receive(call(device.intent("AMAZON.NoIntent"), None))
+
+
 def _paired(result: dict[str, Any], key: str, hello: tuple[Handler, Any], call: Handler,
             prepare: Callable[[], dict[str, Any]], after: Callable[[dict[str, Any]], object],
             n: int, warm: int) -> None:
@@ -532,10 +539,12 @@ def child_latency(system: str, size: dict[str, int]) -> dict[str, Any]:
                     lambda _: None, size["launch_n"], size["launch_warm"])
             s = Device(user_id=f"amzn1.ask.account.{prefix}START")
             s.receive(call(s.launch(), None))
+            _screened(call, s)
             _paired(result, f"{prefix}start", (hello, h), call, lambda: s.start(ROUTINE),
                     s.receive, size["turn_n"], size["turn_warm"])
             x = Device(user_id=f"amzn1.ask.account.{prefix}NEXT")
             x.receive(call(x.launch(), None))
+            _screened(call, x)
 
             def restart_then_next() -> dict[str, Any]:
                 x.receive(call(x.start(ROUTINE), None))  # reset the position (untimed)
@@ -552,6 +561,7 @@ def child_latency(system: str, size: dict[str, int]) -> dict[str, Any]:
 
         c = Device(user_id="amzn1.ask.account.BENCHUNCACHED")
         c.receive(handler(c.launch(), None))
+        _screened(handler, c)
 
         def start_uncached() -> dict[str, Any]:
             plan._CACHES.clear()
@@ -568,6 +578,7 @@ def child_latency(system: str, size: dict[str, int]) -> dict[str, Any]:
                     script: tuple[Any, ...] = ()) -> tuple[list[float], int]:
         p = Device(user_id=f"amzn1.ask.account.BENCHPROG{len(result)}", api_endpoint=server.url)
         p.receive(handler(p.launch(), None))
+        _screened(handler, p)
         before = len(server.requests)
 
         def prepare() -> dict[str, Any]:

@@ -21,8 +21,12 @@ def routines_command() -> None:
     for rid, routine in content.routines.items():
         total = format_clock(routine_duration_ms(content, routine, prefs))
         count = len(steps(content, routine))
+        about = routine.summary
+        if routine.variant_of:
+            about = (f"(stands in for {routine.variant_of} once the user says they have a "
+                     f"{routine.uses.replace('-', ' ')})")
         click.echo(f"{rid:<{width}}  {total:>6}  {count} step{'s' * (count != 1)}  "
-                   f"{routine.kind:<7}  {routine.summary}")
+                   f"{routine.kind:<7}  {about}")
 
 
 def _seconds(ms: int) -> str:

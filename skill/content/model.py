@@ -293,6 +293,8 @@ class Content(Record):
 
     def variant(self, routine_id: str, kit: frozenset[str]) -> str:
         """The routine to run for `routine_id`: a variant using equipment in `kit`, if any."""
+        if not kit:
+            return routine_id
         for r in self.routines.values():
             if r.variant_of == routine_id and r.uses in kit:
                 return r.id

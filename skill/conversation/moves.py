@@ -95,8 +95,10 @@ class Moves:
         pain or nerve symptoms there); None when the rest of the routine would."""
         from skill.core.plan import steps
 
+        if target is None or not self.state.sore:  # nothing has hurt: the common case
+            return target
         sore = self.state.sore_today(progress.local_day(self.state, self.world.now))
-        if target is None or not sore:
+        if not sore:
             return target
         plan = steps(self.world.content, self.world.content.routines[target.routine])
         for i in range(target.step, len(plan)):
