@@ -21,8 +21,10 @@ from skill.core.timeline import (
 )
 from skill.core.variation import Phraser, stable_int
 
-LINE_GAP_MS = 250
-"""Silence after each instruction line so sentences do not run together."""
+LINE_GAP_MS = 400
+"""Silence after each instruction line so sentences do not run together. 400 ms, not
+250: heard as a rendered track, the opening instructions ran as one 30-second block
+with no room to follow them; a short breath between sentences sounds calmer."""
 RELEASE_REST_MS = 2000
 """Quiet after the release cue."""
 SWITCH_REST_MS = 4000
