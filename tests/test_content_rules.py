@@ -276,7 +276,8 @@ def test_routine_ids_names_and_synonyms_are_unique(content: Content) -> None:
     assert len(ids) == len(set(ids))
     seen: dict[str, str] = {}
     for r in content.menu:  # variants are never named: they stand in for a menu routine
-        assert 3 <= len(r.synonyms) <= 8, f"{r.id}: {len(r.synonyms)} synonyms"
+        # enough names for how people say it; the grammar, not the content, adds carriers
+        assert 3 <= len(r.synonyms) <= 20, f"{r.id}: {len(r.synonyms)} synonyms"
         for phrase in (r.name, *r.synonyms):
             key = " ".join(phrase.lower().split())
             assert key not in seen, f"{phrase!r} names both {seen.get(key)} and {r.id}"

@@ -21,7 +21,7 @@ from skill.console.speech import Espeak, Silent, Speaker
 from skill.console.tracks import TrackLengths
 from skill.console.transport import Http, InProcess, Transport, TransportError
 from skill.content import load_content
-from skill.interaction.generate import build_model
+from skill.interaction.committed import model_path
 from skill.settings import Settings
 
 
@@ -97,7 +97,7 @@ def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_p
                                   user_id=user_id, audio_player=audio_player,
                                   application_id=Settings.from_env().skill_id or DEFAULT_SKILL_ID)
         session = ChatSession(transport=transport,
-                              matcher=Matcher(build_model(content, factory.locale)),
+                              matcher=Matcher.from_file(model_path(factory.locale)),
                               factory=factory, player=player, inbox=inbox,
                               echo=not interactive, audio=audio,
                               playthrough=fast or not interactive)

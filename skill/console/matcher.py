@@ -5,14 +5,16 @@ and entity resolution the skill sees from a real device, driven by the same
 model JSON we deploy, so a sample or slot value that does not work shows up
 here first. It is deliberately simple and deterministic, in this order:
 
-1. common built-in phrases ("next", "go back", "say that again" ...);
-2. a sample said exactly;
-3. a sample whose slots are filled by values (or synonyms) of their slot type;
-4. a near match (word-level similarity) with a slot value found in the phrase;
-5. a sample with literal words whose slot holds an unknown value
+1. a sample said exactly (or a phrase of a built-in the model leaves to Alexa);
+2. a sample whose slots are filled by values (or synonyms) of their slot type;
+3. a near match (word-level similarity) with a slot value found in the phrase;
+4. a sample with literal words whose slot holds an unknown value
    (entity resolution ER_SUCCESS_NO_MATCH, as Alexa sends it), unless that
-   "unknown" value contains a known one: then a looser near match (4) wins;
-6. otherwise AMAZON.FallbackIntent.
+   "unknown" value contains a known one: then a looser near match (3) wins;
+5. otherwise AMAZON.FallbackIntent.
+
+Steps 3 and the looser one mark the match `approximate`: the console says so, so a
+phrasing the model does not cover cannot hide behind the console's kindness.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -32,26 +34,15 @@ LOOSE_THRESHOLD = 0.5
 """Similarity enough when the phrase names a known slot value in an unknown carrier phrase."""
 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.HelpIntent": ("help", "help me", "what can i say", "i need help"),
-    "AMAZON.StopIntent": ("stop", "quit", "stop it", "goodbye", "bye", "shut up"),
-    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it"),
-    "AMAZON.NextIntent": ("next", "skip", "skip it", "skip this", "next one", "next step"),
-    "AMAZON.PreviousIntent": ("previous", "go back", "back", "previous step", "last step"),
-    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again", "again",
-                            "what did you say", "come again"),
-    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "pause it"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "carry on", "keep going", "unpause"),
-    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "from the beginning"),
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "of course",
-                         "go ahead"),
-    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "not now"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
     "AMAZON.LoopOnIntent": ("loop on", "loop this", "turn on loop"),
     "AMAZON.LoopOffIntent": ("loop off", "stop looping", "turn off loop"),
     "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle"),
     "AMAZON.ShuffleOffIntent": ("shuffle off", "stop shuffling", "turn off shuffle"),
 }
-"""What people say for the built-in intents (Alexa trains these itself; samples are empty)."""
+"""Built-ins the model gives no samples (Alexa trains these itself). Every other phrase
+must be in the model: sentences.yaml extends Yes, Next, Pause ... with this domain's
+words, so the console hears no more than a device would."""
 
 
 def normalize(text: str) -> str:
@@ -108,6 +99,8 @@ class IntentMatch:
     """Every slot the intent declares (name -> type), filled or not."""
     sample: str | None = None
     """The sample utterance that matched (None for built-ins and fallback)."""
+    approximate: bool = False
+    """Accepted only by similarity, not by a sample: Alexa may not understand it."""
 
 
 @dataclass(frozen=True)
@@ -215,16 +208,19 @@ class Matcher:
         resolved, unresolved = self._by_pattern(text)
         if resolved is not None:
             return resolved
-        near = self._near(text, FUZZY_THRESHOLD, with_literals=True)
+        found: dict[str, str | None] = {}  # slot type -> value said in the phrase
+        near = self._near(text, FUZZY_THRESHOLD, True, found)
         if near is not None:
-            return near
+            return replace(near, approximate=True)
         if unresolved is not None and not any(
                 self._value_in(f.spoken, t) for f in unresolved.slots.values()
                 for t in self._values):
             return unresolved
         # A known value said in an unknown carrier phrase: trust the value, like Alexa.
-        loose = self._near(text, LOOSE_THRESHOLD, with_literals=False)
-        return loose or unresolved or self._result(FALLBACK)
+        loose = self._near(text, LOOSE_THRESHOLD, False, found)
+        if loose is not None:
+            return replace(loose, approximate=True)
+        return unresolved or self._result(FALLBACK)
 
     def _by_pattern(self, text: str) -> tuple[IntentMatch | None, IntentMatch | None]:
         """Best sample whose slots all resolve, and best one with literal words that doesn't."""
@@ -245,10 +241,13 @@ class Matcher:
                 best_unresolved = (rank, found)
         return (best[1] if best else None), (best_unresolved[1] if best_unresolved else None)
 
-    def _near(self, text: str, threshold: float, with_literals: bool) -> IntentMatch | None:
+    def _near(self, text: str, threshold: float, with_literals: bool,
+              found: dict[str, str | None]) -> IntentMatch | None:
         """A sample close to the phrase, slots filled with values spoken inside it.
 
-        `with_literals` also compares samples without slots (and built-in phrases).
+        `with_literals` also compares samples without slots (and built-in phrases);
+        `found` remembers, per slot type, the value said in `text` (thousands of samples
+        share a few slot types).
         """
         heard = text.split()
         best: tuple[float, IntentMatch] | None = None
@@ -260,7 +259,10 @@ class Matcher:
             fills = {}
             words = list(t.words)
             for slot in t.slots:
-                spoken = self._value_in(text, self._slot_types[t.intent][slot])
+                slot_type = self._slot_types[t.intent][slot]
+                if slot_type not in found:
+                    found[slot_type] = self._value_in(text, slot_type)
+                spoken = found[slot_type]
                 if spoken is None:
                     break
                 fills[slot] = self._fill(t.intent, slot, spoken)

@@ -134,6 +134,9 @@ class ChatSession:
             return
         said = self._one_shot.fullmatch(text)
         match = self.matcher.match(said.group(1) if said else line)
+        if match.approximate:
+            self._note(f"(Alexa may not understand this phrasing: the console matched it only "
+                       f"approximately, to \"{match.sample or match.intent}\")")
         if match.intent == "AMAZON.StopIntent" and audio is not None and audio.playing:
             self._note('(while audio plays, Alexa sends "stop" as AMAZON.PauseIntent)')
             match = replace(match, intent="AMAZON.PauseIntent")

@@ -15,23 +15,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from skill.content.model import (
+from skill.content.knowledge import (
     Area,
     Condition,
-    Content,
-    Cues,
     Equipment,
     GuideRef,
     Knowledge,
-    Motion,
     Muscle,
+    SafetyRule,
+    Topic,
+)
+from skill.content.model import (
+    Content,
+    Cues,
+    Motion,
     Posture,
     Pressure,
     Routine,
-    SafetyRule,
     Step,
     Technique,
-    Topic,
 )
 from skill.content.reader import ContentError, Reader, T
 from skill.core.address import PREFIXES, address_of

@@ -68,7 +68,7 @@ def suggest(t: Moves, area_id: str | None) -> Outcome:
         pairs = [(a.name, routines[a.routine].name) for a in k.areas if a.routine][:4]
         options = spoken_list([f"for your {a}, {r}" for a, r in pairs], "and")
         return t.say(f"It depends where you feel tight: {options}. Where do you feel it?",
-                     "Where do you feel tight? For example, my lower back.", asked=Asked.PICK)
+                     "Where do you feel tight? For example, my lower back.", asked=Asked.WHERE)
     routine = routines.get(where.routine)
     if routine is None:
         return follow_up(t.state, t.convo, t.world, f"I don't have a routine for your "
@@ -77,6 +77,16 @@ def suggest(t: Moves, area_id: str | None) -> Outcome:
     return _offer(t, f"{where.why} {routine.name.capitalize()} works that area. "
                   f"{k.disclaimer} If the pain is new or severe, check with a healthcare "
                   "professional first.", routine)
+
+
+def start_for(t: Moves, area_id: str | None, muscle: str | None) -> Outcome:
+    """"Loosen up my glutes": start the routine that works that area (or that muscle's
+    area); an area without a routine gets the suggestion's answer instead."""
+    k = t.world.content.knowledge
+    where = care.area(t, area_id) or k.area_for_muscle(muscle)
+    if where is not None and where.routine in t.world.content.routines:
+        return t.start(where.routine)
+    return suggest(t, where.id if where else None)
 
 
 def short_on_time(t: Moves, minutes: int | None) -> Outcome:

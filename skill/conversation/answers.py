@@ -166,7 +166,7 @@ def explain(state: UserState, convo: Convo, world: World, topic: str | None,
             return follow_up(state, convo, world, player=player, text=" ".join(t.lines))
     options = [m.name for m in k.muscles] + [k.topics[0].name]
     return say(state, convo, f"I can explain {spoken_list(options, 'or')}. Which would you "
-               "like?", "Which would you like me to explain?")
+               "like?", "Which would you like me to explain?", asked=Asked.EXPLAIN)
 
 
 def equipment(state: UserState, convo: Convo, world: World, player: str = "") -> Outcome:

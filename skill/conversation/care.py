@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skill.content.model import Area, Routine
+from skill.content.knowledge import Area
+from skill.content.model import Routine
 from skill.conversation.answers import follow_up, spoken_list
 from skill.conversation.coach import planned_step
 from skill.conversation.convo import Asked

@@ -27,7 +27,13 @@ class Asked(StrEnum):
     ANOTHER = "another"
     """"Would you like another routine?": yes = hear the choices."""
     PICK = "pick"
-    """"Which would you like?": yes is no answer, so suggest one."""
+    """"Which would you like?": yes is no answer, so suggest one; a muscle or area named
+    on its own starts its routine."""
+    WHERE = "where"
+    """"Where do you feel it?": a muscle named on its own is heard as its area."""
+    EXPLAIN = "explain"
+    """"Which would you like me to explain?": a routine named on its own is described,
+    an area explained by its muscle."""
     SUGGEST = "suggest"
     """"Shall I start X?" (`Convo.suggested`): yes = start it."""
     AGAIN = "again"

@@ -22,6 +22,10 @@ class StartRoutine(Event):
     """Resolved routine id (None: not said or not recognised)."""
     heard: str | None = None
     """What was heard in the slot, for "I don't know a routine called ..."."""
+    area: str | None = None
+    """"Loosen up my glutes": the area whose routine to start (when no routine is named)."""
+    muscle: str | None = None
+    """"Massage my piriformis": a muscle id, started through its area's routine."""
 
 
 class ListRoutines(Event):
@@ -82,6 +86,8 @@ class Pain(Event):
     heard: str | None = None
     area: str | None = None
     """Resolved area id ("glutes", "lower-back", ...) when one was named."""
+    muscle: str | None = None
+    """A muscle named instead of an area ("my piriformis hurts")."""
 
 
 class Condition(Event):
@@ -102,6 +108,13 @@ class Suggest(Event):
     """"Which one should I do", "my lower back is tight"."""
 
     area: str | None = None
+    muscle: str | None = None
+    """"My piriformis is tight": a muscle id, read as its area."""
+
+
+class Unsure(Event):
+    """"I don't know", "not sure": answered by what the question was (careful for a
+    safety question)."""
 
 
 class ShortOnTime(Event):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from skill.conversation import answers, playback, replies, tracks
 from skill.conversation import events as ev
 from skill.conversation.coach import planned_step, repack
+from skill.conversation.context import reinterpret
 from skill.conversation.convo import Asked, Convo, Repeat
 from skill.conversation.device import ACTIVE, Device, World
 from skill.conversation.moves import Moves
@@ -102,9 +103,21 @@ def _launch(t: Moves) -> Outcome:
 
 def _start(t: Moves, e: ev.Event) -> Outcome:
     assert isinstance(e, ev.StartRoutine)
-    if e.routine is None or e.routine not in t.world.content.routines:
+    routine = e.routine
+    if routine is None and (e.area or e.muscle):  # "loosen up my glutes"
+        return _advice("start_for")(t, e.area, e.muscle)
+    if routine is None or routine not in t.world.content.routines:
         return answers.choices(t.state, t.convo, t.world, e.heard)
-    return t.start(e.routine)
+    return t.start(routine)
+
+
+def _area(t: Moves, e: ev.Event) -> str | None:
+    """The area an event names, or the area of the muscle it names."""
+    area: str | None = getattr(e, "area", None)
+    if area is None:
+        found = t.world.content.knowledge.area_for_muscle(getattr(e, "muscle", None))
+        area = found.id if found else None
+    return area
 
 
 def _loop(t: Moves) -> Outcome:
@@ -133,7 +146,7 @@ MOVES: dict[type[ev.Event], Move] = {
     ev.Previous: _m(Moves.previous),
     ev.Repeat: _m(Moves.repeat),
     ev.StartOver: _m(Moves.start_over),
-    ev.Pause: _m(Moves.pause),
+    ev.Pause: _m(replies.pause),
     ev.Resume: _m(Moves.resume),
     ev.Yes: _m(replies.yes),
     ev.No: _m(replies.no),
@@ -143,11 +156,12 @@ MOVES: dict[type[ev.Event], Move] = {
     ev.Fallback: _a(answers.fallback),
     ev.LoopShuffle: _m(_loop),
     ev.Pain: lambda t, e: _care("pain")(t, getattr(e, "quality", None),
-                                        getattr(e, "heard", None), getattr(e, "area", None)),
+                                        getattr(e, "heard", None), _area(t, e)),
     ev.Condition: lambda t, e: _care("condition")(t, getattr(e, "condition", None)),
     ev.AboutRoutine: lambda t, e: _advice("about")(t, getattr(e, "routine", None),
                                                    getattr(e, "heard", None)),
-    ev.Suggest: lambda t, e: _advice("suggest")(t, getattr(e, "area", None)),
+    ev.Suggest: lambda t, e: _advice("suggest")(t, _area(t, e)),
+    ev.Unsure: _m(replies.unsure),
     ev.ShortOnTime: lambda t, e: _advice("short_on_time")(t, getattr(e, "minutes", None)),
     ev.Kit: lambda t, e: _advice("kit")(t, getattr(e, "equipment", None),
                                         getattr(e, "has", True)),
@@ -186,6 +200,7 @@ def step(state: UserState, convo: Convo, event: ev.Event, device: Device,
     # the previous question is answered (or abandoned) by whatever is said next
     moves = Moves(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world,
                   prior=convo)
+    event = reinterpret(event, convo.asked, world.content)
     move = MOVES.get(type(event), MOVES[ev.Fallback])
     return settle(move(moves, event), device)
 

@@ -3,13 +3,18 @@ asked (`Asked`), never on which handler ran. Pain itself is answered in `care`."
 
 from __future__ import annotations
 
+import re
+
 from skill.conversation import tracks
-from skill.conversation.answers import choices
+from skill.conversation.answers import WHAT_NEXT, choices
 from skill.conversation.convo import Asked, Convo
 from skill.conversation.moves import Moves
 from skill.conversation.outcome import Outcome, Plan
 from skill.core.record import replace
 from skill.state import UserState
+
+ALL_OVER = "hips"
+"""The knowledge.yaml area that is everywhere around the hips (for "I'm not sure where")."""
 
 
 def skip(t: Moves) -> Outcome:
@@ -94,6 +99,63 @@ def no(t: Moves) -> Outcome:
     if asked is Asked.CONTINUE and pos is not None:
         return t.pause()
     return t.say("Okay. Goodbye for now.", "", end=True)
+
+
+def unsure(t: Moves) -> Outcome:
+    """"I'm not sure": to a safety question, the careful answer; to a choice, a suggestion;
+    to anything else, the question again in other words."""
+    asked, pos = t.prior.asked, t.pos
+    if asked is Asked.SCREEN:  # "are you pregnant, or ...?": not sure counts as yes
+        from skill.conversation.care import screened_yes
+
+        return screened_yes(t)
+    if asked is Asked.CLEARED:  # "has a healthcare provider said it's okay?"
+        return no(t)
+    if asked is Asked.MOVE_ON and pos is not None:  # after sharp pain: stop for today
+        return no(t)
+    if asked is Asked.SKIP and pos is not None:  # after pain: leave that step out
+        return skip(t)
+    if asked is Asked.FORGET:  # deleting is for good: only a clear yes deletes
+        return no(t)
+    if asked in (Asked.PICK, Asked.ANOTHER, Asked.AGAIN):
+        return suggest(t)
+    if asked is Asked.WHERE:
+        return _all_over(t)
+    if t.prior.said and asked is not Asked.NOTHING:
+        return t.say(f"That's okay. {t.prior.said_reprompt or t.prior.said}",
+                     t.prior.said_reprompt or WHAT_NEXT, asked=asked,
+                     suggested=t.prior.suggested)
+    return choices(t.state, t.convo, t.world, lead="That's okay. ")
+
+
+def pause(t: Moves) -> Outcome:
+    """"Hold on" / "wait" to a question, with no routine to pause: keep the question open
+    (ending the session would lose it); otherwise pause as usual."""
+    question = _question_in(t.prior.said)
+    if t.pos is None and t.prior.asked is not Asked.NOTHING and question:
+        return t.say(f"Okay, take your time. {question}", t.prior.said_reprompt or question,
+                     asked=t.prior.asked, suggested=t.prior.suggested)
+    return t.pause()
+
+
+def _question_in(said: str) -> str:
+    """The last question in what was said ("" when it asked none)."""
+    found = re.findall(r"[^.?!]*\?", said)
+    return found[-1].strip() if found else ""
+
+
+def _all_over(t: Moves) -> Outcome:
+    """No one place: offer the routine for the area that is all around the hips."""
+    routines = t.world.content.routines
+    whole = next((a for a in t.world.content.knowledge.areas
+                  if a.id == ALL_OVER and a.routine in routines), None)
+    if whole is None or whole.routine is None:
+        return choices(t.state, t.convo, t.world, lead="That's okay. ")
+    name = routines[whole.routine].name
+    return t.say(f"That's okay. If it's all around your {whole.name}, {name} works the "
+                 f"whole area. Shall I start {name}?",
+                 f"Say yes to start {name}, or name another routine.",
+                 asked=Asked.SUGGEST, suggested=whole.routine)
 
 
 def ask_forget(t: Moves) -> Outcome:

@@ -69,6 +69,24 @@ MAX_TIMESTAMP_SKEW_S = 150
 MAX_REQUEST_BODY_BYTES = 256 * 1024
 """Our cap on a request body; Alexa envelopes are a few KB. Larger gets HTTP 413."""
 
+# --- Interaction model ---------------------------------------------------------
+MAX_MODEL_CHARS = 1_000_000
+"""A locale's interaction model (modelDefinition) is at most 1,000,000 characters: the
+SMAPI error quoted in github.com/alexa/ask-cli/issues/9 ("Member must have length less
+than or equal to 1000000")."""
+MAX_SLOT_VALUE_CHARS = 140
+"""A slot value or synonym is at most 140 characters (the console's error, quoted in
+github.com/m0ngr31/kanzi/issues/263)."""
+MAX_SLOT_TYPE_VALUES = 50_000
+"""Values per custom slot type: community-reported (github.com/alexa-js/alexa-app pull
+34), not found in Amazon's pages here; we stay far below it."""
+FALLBACK_SENSITIVITY = "MEDIUM"
+"""`modelConfiguration.fallbackIntentSensitivity.level`: LOW (Amazon's default), MEDIUM
+or HIGH (alexa-apis-for-python, fallback_intent_sensitivity_level.py). MEDIUM: a
+wrongly matched phrase mid-hold can move someone on or start the wrong thing, while a
+fallback costs one reprompt that names "that hurts" and "pause"; our samples cover the
+domain widely, so out-of-domain speech should fall back rather than be forced in."""
+
 
 class PackingProfile(Record):
     """The limits one dialog-mode turn must respect; tests build stricter ones."""

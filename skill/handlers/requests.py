@@ -75,7 +75,8 @@ def _playback(kind: Any) -> Callable[[HandlerInput], ev.Event]:
 
 
 INTENTS: dict[str, Callable[[HandlerInput], ev.Event]] = {
-    "StartRoutineIntent": lambda hi: ev.StartRoutine(*slot(hi, "routine")),
+    "StartRoutineIntent": lambda hi: ev.StartRoutine(
+        *slot(hi, "routine"), area=slot(hi, "area")[0], muscle=slot(hi, "muscle")[0]),
     "ListRoutinesIntent": _plain(ev.ListRoutines),
     "AMAZON.NextIntent": _plain(ev.Next),
     "AMAZON.PreviousIntent": _plain(ev.Previous),
@@ -94,10 +95,12 @@ INTENTS: dict[str, Callable[[HandlerInput], ev.Event]] = {
     "AMAZON.LoopOffIntent": _plain(ev.LoopShuffle),
     "AMAZON.ShuffleOnIntent": _plain(ev.LoopShuffle),
     "AMAZON.ShuffleOffIntent": _plain(ev.LoopShuffle),
-    "PainIntent": lambda hi: ev.Pain(*slot(hi, "quality"), area=slot(hi, "area")[0]),
+    "PainIntent": lambda hi: ev.Pain(*slot(hi, "quality"), area=slot(hi, "area")[0],
+                                     muscle=slot(hi, "muscle")[0]),
     "ConditionIntent": lambda hi: ev.Condition(*slot(hi, "condition")),
     "AboutRoutineIntent": lambda hi: ev.AboutRoutine(*slot(hi, "routine")),
-    "SuggestIntent": lambda hi: ev.Suggest(slot(hi, "area")[0]),
+    "SuggestIntent": lambda hi: ev.Suggest(slot(hi, "area")[0], slot(hi, "muscle")[0]),
+    "UnsureIntent": _plain(ev.Unsure),
     "ShortOnTimeIntent": lambda hi: ev.ShortOnTime(_number(hi, "minutes")),
     "TimeLeftIntent": _plain(ev.TimeLeft),
     "WhatNextIntent": _plain(ev.WhatNext),

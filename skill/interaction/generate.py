@@ -21,36 +21,44 @@ from typing import Any
 
 from skill.content import load_content
 from skill.content.model import Content
+from skill.core.limits import (
+    FALLBACK_SENSITIVITY,
+    MAX_MODEL_CHARS,
+    MAX_SLOT_TYPE_VALUES,
+    MAX_SLOT_VALUE_CHARS,
+)
+from skill.interaction.committed import MODEL_DIR
+from skill.interaction.grammar import expand, load_grammar, samples
 from skill.interaction.intents import (
     AREA,
-    BRITISH_SPELLINGS,
     BUILT_IN_INTENTS,
     CONDITION,
     CUSTOM_INTENTS,
     EQUIPMENT_TYPE,
+    EXCLUSIVE_TYPES,
     INVOCATION_NAME,
-    PAIN_QUALITY,
-    PAIN_QUALITY_VALUES,
-    PREFERENCE,
-    PREFERENCE_VALUES,
     ROUTINE,
+    SPELLINGS,
     TOPIC,
     TypeValue,
 )
 
-LOCALES: tuple[str, ...] = ("en-US", "en-GB")
-"""Locales written by `write_models`, one JSON file each."""
-MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
-"""Where the committed models live (repository root / interaction_model)."""
+LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""Locales written by `write_models`, one JSON file each (all English; Amazon's list:
+developer.amazon.com/docs/custom-skills/develop-skills-in-multiple-languages.html)."""
+LOCALE_SPELLING: dict[str, str] = {"en-GB": "british", "en-AU": "british",
+                                   "en-IN": "british", "en-CA": "canadian"}
+"""Which `SPELLINGS` table a locale uses; American spelling is the source's."""
 
 _WORD = re.compile(r"[a-z']+")
 
 
-def _localize(text: str, locale: str) -> str:
-    """British spellings for en-GB, word by word; other locales unchanged."""
-    if locale != "en-GB":
+def localize(text: str, locale: str) -> str:
+    """A sample or value in the locale's spelling, word by word."""
+    table = SPELLINGS.get(LOCALE_SPELLING.get(locale, ""), {})
+    if not table:
         return text
-    return _WORD.sub(lambda m: BRITISH_SPELLINGS.get(m.group(0), m.group(0)), text)
+    return _WORD.sub(lambda m: table.get(m.group(0), m.group(0)), text)
 
 
 def _spoken(text: str) -> str:
@@ -71,27 +79,48 @@ def _value(id_: str, name: str, synonyms: Iterable[str]) -> TypeValue:
     return TypeValue(id_, spoken_name, tuple(kept))
 
 
-def slot_values(content: Content) -> dict[str, tuple[TypeValue, ...]]:
-    """Every custom slot type's values: content-driven ones first, then the fixed lists."""
+def _exclusive(types: dict[str, tuple[TypeValue, ...]]) -> dict[str, tuple[TypeValue, ...]]:
+    """Each spoken form in one `EXCLUSIVE_TYPES` type only, the first that has it; a value
+    whose name is taken is named by its first remaining synonym (or dropped)."""
+    taken: set[str] = set()
+    out = dict(types)
+    for type_name in EXCLUSIVE_TYPES:
+        kept: list[TypeValue] = []
+        for v in types[type_name]:
+            forms = [f for f in (v.name, *v.synonyms) if f not in taken]
+            if forms:
+                kept.append(TypeValue(v.id, forms[0], tuple(forms[1:])))
+        taken.update(f for v in kept for f in (v.name, *v.synonyms))
+        out[type_name] = tuple(kept)
+    return out
+
+
+def slot_values(content: Content, locale: str = "en-US") -> dict[str, tuple[TypeValue, ...]]:
+    """Every custom slot type's values for a locale: content first, then the grammar's."""
     knowledge = content.knowledge
-    return {
+    grammar = load_grammar()
+    regional = grammar.regional.get(locale, {})
+    types = {
         ROUTINE: tuple(_value(r.id, r.name, r.synonyms) for r in content.menu),
         TOPIC: tuple(_value(m.id, m.name, m.synonyms) for m in knowledge.muscles)
         + tuple(_value(t.id, t.name, t.synonyms) for t in knowledge.topics),
-        PAIN_QUALITY: PAIN_QUALITY_VALUES,
-        PREFERENCE: PREFERENCE_VALUES,
-        AREA: tuple(_value(a.id, a.name, a.synonyms) for a in knowledge.areas),
+        AREA: tuple(_value(a.id, a.name, (*a.synonyms, *regional.get(a.id, ())))
+                    for a in knowledge.areas),
         CONDITION: tuple(_value(c.id, c.name, c.synonyms) for c in knowledge.conditions),
         EQUIPMENT_TYPE: tuple(_value(e.id, e.name, e.synonyms) for e in knowledge.equipment),
     }
+    for type_name, values in grammar.values.items():
+        types[type_name] = tuple(_value(v.id, v.name, expand(v.synonyms, grammar.rules))
+                                 for v in values)
+    return _exclusive(types)
 
 
 def _type_json(name: str, values: Sequence[TypeValue], locale: str) -> dict[str, Any]:
     return {
         "name": name,
         "values": [
-            {"id": v.id, "name": {"value": _localize(v.name, locale),
-                                  "synonyms": [_localize(s, locale) for s in v.synonyms]}}
+            {"id": v.id, "name": {"value": localize(v.name, locale),
+                                  "synonyms": [localize(s, locale) for s in v.synonyms]}}
             for v in values
         ],
     }
@@ -104,12 +133,38 @@ def build_model(content: Content, locale: str = "en-US") -> dict[str, Any]:
         intent: dict[str, Any] = {"name": spec.name}
         if spec.slots:
             intent["slots"] = [{"name": s.name, "type": s.type} for s in spec.slots]
-        intent["samples"] = [_localize(s, locale) for s in spec.samples]
+        intent["samples"] = _localized(samples(spec.name), locale)
         intents.append(intent)
-    intents.extend({"name": name, "samples": []} for name in BUILT_IN_INTENTS)
-    types = [_type_json(name, values, locale) for name, values in slot_values(content).items()]
+    intents.extend({"name": name, "samples": _localized(samples(name), locale)}
+                   for name in BUILT_IN_INTENTS)
+    types = [_type_json(name, values, locale)
+             for name, values in slot_values(content, locale).items()]
     return {"interactionModel": {"languageModel": {
-        "invocationName": INVOCATION_NAME, "intents": intents, "types": types}}}
+        "invocationName": INVOCATION_NAME,
+        "modelConfiguration": {"fallbackIntentSensitivity": {"level": FALLBACK_SENSITIVITY}},
+        "intents": intents, "types": types}}}
+
+
+def _localized(texts: Iterable[str], locale: str) -> list[str]:
+    """Localized, without the repeats a spelling change can create."""
+    return list(dict.fromkeys(localize(t, locale) for t in texts))
+
+
+def check_limits(model: dict[str, Any]) -> list[str]:
+    """Amazon's size limits (skill.core.limits) the model breaks, as messages."""
+    problems = []
+    size = len(json.dumps(model["interactionModel"], ensure_ascii=False))
+    if size > MAX_MODEL_CHARS:
+        problems.append(f"model is {size} characters, over {MAX_MODEL_CHARS}")
+    for t in model["interactionModel"]["languageModel"]["types"]:
+        if len(t["values"]) > MAX_SLOT_TYPE_VALUES:
+            problems.append(f"{t['name']} has {len(t['values'])} values")
+        for v in t["values"]:
+            for form in (v["name"]["value"], *v["name"]["synonyms"]):
+                if len(form) > MAX_SLOT_VALUE_CHARS:
+                    problems.append(f"{t['name']} value {form!r} is over "
+                                    f"{MAX_SLOT_VALUE_CHARS} characters")
+    return problems
 
 
 def model_text(model: dict[str, Any]) -> str:
@@ -124,7 +179,11 @@ def write_models(folder: Path = MODEL_DIR, content: Content | None = None) -> li
     paths = []
     for locale in LOCALES:
         path = folder / f"{locale}.json"
-        path.write_text(model_text(build_model(content, locale)), encoding="utf-8")
+        model = build_model(content, locale)
+        problems = check_limits(model)
+        if problems:
+            raise ValueError(f"{locale}: " + "; ".join(problems))
+        path.write_text(model_text(model), encoding="utf-8")
         paths.append(path)
     return paths
 
