@@ -11,8 +11,8 @@ import pytest
 
 from skill.content import load_content
 from skill.content.model import Content, Routine
-from skill.core.record import replace
 from skill.core.limits import MAX_MODEL_CHARS
+from skill.core.record import replace
 from skill.interaction.ambiguity import clashes
 from skill.interaction.generate import (
     LOCALES,
@@ -28,7 +28,8 @@ from skill.interaction.intents import BUILT_IN_INTENTS, CUSTOM_INTENTS, SPELLING
 CUSTOM_NAMES = ["StartRoutineIntent", "ListRoutinesIntent", "ExplainIntent", "EquipmentIntent",
                 "SafetyIntent", "PainIntent", "PreferenceIntent", "ProgressIntent",
                 "ForgetMeIntent", "StepByStepIntent", "ConditionIntent", "AboutRoutineIntent",
-                "SuggestIntent", "UnsureIntent", "ShortOnTimeIntent", "TimeLeftIntent", "WhatNextIntent",
+                "SuggestIntent", "UnsureIntent", "ShortOnTimeIntent", "TimeLeftIntent",
+                "WhatNextIntent",
                 "WhereAmIIntent", "SwitchSidesIntent", "HaveEquipmentIntent",
                 "NoEquipmentIntent"]
 SLOTS = {"StartRoutineIntent": {"routine": "ROUTINE", "area": "AREA", "muscle": "TOPIC"},
@@ -37,7 +38,8 @@ SLOTS = {"StartRoutineIntent": {"routine": "ROUTINE", "area": "AREA", "muscle": 
          "PreferenceIntent": {"setting": "PREFERENCE"},
          "ConditionIntent": {"condition": "CONDITION"},
          "AboutRoutineIntent": {"routine": "ROUTINE"},
-         "SuggestIntent": {"area": "AREA", "muscle": "TOPIC"}, "ShortOnTimeIntent": {"minutes": "AMAZON.NUMBER"},
+         "SuggestIntent": {"area": "AREA", "muscle": "TOPIC"},
+         "ShortOnTimeIntent": {"minutes": "AMAZON.NUMBER"},
          "HaveEquipmentIntent": {"equipment": "EQUIPMENT"},
          "NoEquipmentIntent": {"equipment": "EQUIPMENT"}}
 WORD = r"(?:[a-z]+(?:'[a-z]+)?|[a-z]\.|\{[A-Za-z]+\})"

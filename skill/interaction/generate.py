@@ -103,7 +103,9 @@ def slot_values(content: Content, locale: str = "en-US") -> dict[str, tuple[Type
     types = {
         ROUTINE: tuple(_value(r.id, r.name, r.synonyms) for r in content.menu),
         TOPIC: tuple(_value(m.id, m.name, m.synonyms) for m in knowledge.muscles)
-        + tuple(_value(t.id, t.name, t.synonyms) for t in knowledge.topics),
+        + tuple(_value(t.id, t.name, (*t.synonyms, *expand(grammar.topics.get(t.id, ()),
+                                                            grammar.rules)))
+                for t in knowledge.topics),
         AREA: tuple(_value(a.id, a.name, (*a.synonyms, *regional.get(a.id, ())))
                     for a in knowledge.areas),
         CONDITION: tuple(_value(c.id, c.name, c.synonyms) for c in knowledge.conditions),

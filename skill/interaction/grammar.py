@@ -44,6 +44,8 @@ class Grammar:
     values: dict[str, tuple[ValueTemplates, ...]]
     regional: dict[str, dict[str, tuple[str, ...]]]
     """locale -> area id -> extra synonyms."""
+    topics: dict[str, tuple[str, ...]]
+    """topic id -> synonym templates added to the content's (question forms)."""
 
 
 @cache
@@ -59,7 +61,8 @@ def load_grammar(path: Path = SENTENCES) -> Grammar:
                 for locale, by_area in raw.get("regional", {}).items()}
     return Grammar(rules=dict(raw.get("rules", {})),
                    intents={name: tuple(t) for name, t in raw["intents"].items()},
-                   values=values, regional=regional)
+                   values=values, regional=regional,
+                   topics={t: tuple(forms) for t, forms in raw.get("topics", {}).items()})
 
 
 def expand(templates: Iterable[str], rules: dict[str, str]) -> tuple[str, ...]:
