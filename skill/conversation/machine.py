@@ -153,7 +153,7 @@ MOVES: dict[type[ev.Event], Move] = {
     ev.Stop: _m(Moves.stop),
     ev.Help: lambda t, e: answers.help_answer(t.state, t.convo, t.device, t.world,
                                                t.hands_free is not None),
-    ev.Fallback: _a(answers.fallback),
+    ev.Fallback: _m(replies.fallback),
     ev.LoopShuffle: _m(_loop),
     ev.Pain: lambda t, e: _care("pain")(t, getattr(e, "quality", None),
                                         getattr(e, "heard", None), _area(t, e)),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from skill.conversation import tracks
-from skill.conversation.answers import WHAT_NEXT, choices
+from skill.conversation.answers import WHAT_NEXT, choices, in_routine
+from skill.conversation.answers import fallback as not_understood
 from skill.conversation.convo import Asked, Convo
 from skill.conversation.moves import Moves
 from skill.conversation.outcome import Outcome, Plan
@@ -136,6 +137,19 @@ def pause(t: Moves) -> Outcome:
         return t.say(f"Okay, take your time. {question}", t.prior.said_reprompt or question,
                      asked=t.prior.asked, suggested=t.prior.suggested)
     return t.pause()
+
+
+def fallback(t: Moves) -> Outcome:
+    """Not understood while a question is open: ask it again, so a misheard answer to
+    "Are you pregnant, or ...?" never drops the question (or its careful default)."""
+    question = _question_in(t.prior.said)
+    if t.prior.asked is Asked.NOTHING or not question:
+        return not_understood(t.state, t.convo, t.world)
+    hint = "You can say next, repeat, pause, or that hurts. " \
+        if in_routine(t.state, t.world) else ""
+    return t.say(f"Sorry, I didn't catch that. {hint}{question}",
+                 t.prior.said_reprompt or question, asked=t.prior.asked,
+                 suggested=t.prior.suggested)
 
 
 def _question_in(said: str) -> str:
