@@ -100,20 +100,26 @@ def slot_values(content: Content, locale: str = "en-US") -> dict[str, tuple[Type
     knowledge = content.knowledge
     grammar = load_grammar()
     regional = grammar.regional.get(locale, {})
+    def added(type_name: str, id_: str) -> tuple[str, ...]:
+        """The grammar's extra spoken forms for one content value, expanded."""
+        return expand(grammar.synonyms.get(type_name, {}).get(id_, ()), grammar.rules)
+
+    def values(type_name: str, items: Iterable[Any],
+               extra: dict[str, tuple[str, ...]] | None = None) -> tuple[TypeValue, ...]:
+        return tuple(_value(i.id, i.name, (*i.synonyms, *added(type_name, i.id),
+                                           *(extra or {}).get(i.id, ())))
+                     for i in items)
+
     types = {
-        ROUTINE: tuple(_value(r.id, r.name, r.synonyms) for r in content.menu),
-        TOPIC: tuple(_value(m.id, m.name, m.synonyms) for m in knowledge.muscles)
-        + tuple(_value(t.id, t.name, (*t.synonyms, *expand(grammar.topics.get(t.id, ()),
-                                                            grammar.rules)))
-                for t in knowledge.topics),
-        AREA: tuple(_value(a.id, a.name, (*a.synonyms, *regional.get(a.id, ())))
-                    for a in knowledge.areas),
-        CONDITION: tuple(_value(c.id, c.name, c.synonyms) for c in knowledge.conditions),
-        EQUIPMENT_TYPE: tuple(_value(e.id, e.name, e.synonyms) for e in knowledge.equipment),
+        ROUTINE: values(ROUTINE, content.menu),
+        TOPIC: values(TOPIC, (*knowledge.muscles, *knowledge.topics)),
+        AREA: values(AREA, knowledge.areas, regional),
+        CONDITION: values(CONDITION, knowledge.conditions),
+        EQUIPMENT_TYPE: values(EQUIPMENT_TYPE, knowledge.equipment),
     }
-    for type_name, values in grammar.values.items():
+    for type_name, closed in grammar.values.items():
         types[type_name] = tuple(_value(v.id, v.name, expand(v.synonyms, grammar.rules))
-                                 for v in values)
+                                 for v in closed)
     return _exclusive(types)
 
 

@@ -44,8 +44,8 @@ class Grammar:
     values: dict[str, tuple[ValueTemplates, ...]]
     regional: dict[str, dict[str, tuple[str, ...]]]
     """locale -> area id -> extra synonyms."""
-    topics: dict[str, tuple[str, ...]]
-    """topic id -> synonym templates added to the content's (question forms)."""
+    synonyms: dict[str, dict[str, tuple[str, ...]]]
+    """slot type -> value id -> synonym templates added to the content's."""
 
 
 @cache
@@ -62,7 +62,8 @@ def load_grammar(path: Path = SENTENCES) -> Grammar:
     return Grammar(rules=dict(raw.get("rules", {})),
                    intents={name: tuple(t) for name, t in raw["intents"].items()},
                    values=values, regional=regional,
-                   topics={t: tuple(forms) for t, forms in raw.get("topics", {}).items()})
+                   synonyms={type_name: {id_: tuple(forms) for id_, forms in by_id.items()}
+                             for type_name, by_id in raw.get("synonyms", {}).items()})
 
 
 def expand(templates: Iterable[str], rules: dict[str, str]) -> tuple[str, ...]:
