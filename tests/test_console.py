@@ -412,3 +412,23 @@ def test_real_skill_in_process(make_app: Callable[..., Any], settings: Any,
     assert "  → IntentRequest StartRoutineIntent routine=glute-release" in text
     assert "(session ended)" in text
     assert sum(t.sleeps) > 30  # the hold's silences, waited on the fake clock
+
+
+def test_chat_uses_the_locale_model_and_owns_up_to_a_guess(fake_serve: str) -> None:
+    """--locale en-GB hears "bum" (a British word) and sends en-GB; a phrase matched only
+    by similarity is flagged, so a gap in the model cannot hide behind the console."""
+    from skill.cli.chat import chat_command
+
+    _FakeServe.skill.requests.clear()
+    result = CliRunner().invoke(chat_command, ["--url", fake_serve, "--fast", "--locale",
+                                              "en-GB", "--user-id", "amzn1.ask.account.gb"],
+                                input="my bum hurts\nmy left glute is really hurting bad\n")
+    assert result.exit_code == 0, result.output
+    pains = [r["request"] for r in _FakeServe.skill.requests
+             if r["request"].get("intent", {}).get("name") == "PainIntent"]
+    assert {r["locale"] for r in pains} == {"en-GB"}
+    first = pains[0]["intent"]["slots"]["area"]
+    assert first["value"] == "bum"
+    assert first["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] \
+        == "glutes"
+    assert result.output.count("Alexa may not understand this phrasing") == 1

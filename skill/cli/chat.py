@@ -21,7 +21,7 @@ from skill.console.speech import Espeak, Silent, Speaker
 from skill.console.tracks import TrackLengths
 from skill.console.transport import Http, InProcess, Transport, TransportError
 from skill.content import load_content
-from skill.interaction.committed import model_path
+from skill.interaction.committed import LOCALES, model_path
 from skill.settings import Settings
 
 
@@ -65,8 +65,11 @@ def _transport(url: str | None) -> Transport:
                    "tracks the skill plays are simulated and the playback events sent.")
 @click.option("--no-launch", is_flag=True,
               help="Do not open with a LaunchRequest; the first line is a one-shot request.")
+@click.option("--locale", type=click.Choice(LOCALES), default="en-US", show_default=True,
+              help="The device's locale: its interaction model (spelling, regional words "
+                   "such as 'bum' in en-GB) and the locale in every request.")
 def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_player: bool,
-                 no_launch: bool) -> None:
+                 no_launch: bool, locale: str) -> None:
     """Chat with Hip Coach as if talking to Alexa.
 
     Starts like "Alexa, open hip coach", then each line you type is one
@@ -94,7 +97,7 @@ def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_p
                       clock=player.clock) if audio_player else None
     with DirectiveInbox() as inbox:
         factory = EnvelopeFactory(api_endpoint=inbox.url, api_access_token=inbox.token,
-                                  user_id=user_id, audio_player=audio_player,
+                                  user_id=user_id, audio_player=audio_player, locale=locale,
                                   application_id=Settings.from_env().skill_id or DEFAULT_SKILL_ID)
         session = ChatSession(transport=transport,
                               matcher=Matcher.from_file(model_path(factory.locale)),

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""The English locales the skill publishes in, one committed model each (Amazon's list:
+developer.amazon.com/docs/custom-skills/develop-skills-in-multiple-languages.html)."""
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 """Repository root / interaction_model: one `<locale>.json` per locale."""
 

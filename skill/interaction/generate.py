@@ -27,7 +27,7 @@ from skill.core.limits import (
     MAX_SLOT_TYPE_VALUES,
     MAX_SLOT_VALUE_CHARS,
 )
-from skill.interaction.committed import MODEL_DIR
+from skill.interaction.committed import LOCALES, MODEL_DIR
 from skill.interaction.grammar import expand, load_grammar, samples
 from skill.interaction.intents import (
     AREA,
@@ -43,9 +43,6 @@ from skill.interaction.intents import (
     TypeValue,
 )
 
-LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-"""Locales written by `write_models`, one JSON file each (all English; Amazon's list:
-developer.amazon.com/docs/custom-skills/develop-skills-in-multiple-languages.html)."""
 LOCALE_SPELLING: dict[str, str] = {"en-GB": "british", "en-AU": "british",
                                    "en-IN": "british", "en-CA": "canadian"}
 """Which `SPELLINGS` table a locale uses; American spelling is the source's."""
