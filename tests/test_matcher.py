@@ -207,3 +207,17 @@ def test_normalize() -> None:
 def test_match_never_raises(matcher: Matcher, phrase: str) -> None:
     m = matcher.match(phrase)
     assert isinstance(m.intent, str) and m.intent
+
+
+def test_a_sample_with_an_undeclared_slot_is_ignored_not_a_crash() -> None:
+    model = {"interactionModel": {"languageModel": {
+        "invocationName": "test skill",
+        "intents": [{"name": "SafetyIntent", "samples": ["is it safe to massage my {area}"]},
+                    {"name": "PainIntent", "slots": [{"name": "area", "type": "AREA"}],
+                     "samples": ["my {area} hurts"]}],
+        "types": [{"name": "AREA", "values": [{"id": "glutes", "name": {"value": "glutes",
+                                                                      "synonyms": []}}]}],
+    }}}
+    m = Matcher(model)
+    assert m.match("is it safe to massage my glutes").intent != "SafetyIntent"
+    assert m.match("my glutes hurts").intent == "PainIntent"

@@ -173,6 +173,8 @@ class Matcher:
         words = tuple(w for p in pieces
                       for w in ([p] if p.startswith("{") else normalize(p).split()))
         slots = tuple(w[1:-1] for w in words if w.startswith("{"))
+        if not set(slots) <= set(self._slot_types[intent]):  # Alexa rejects such a model
+            return
         if not slots:
             self._exact.setdefault(" ".join(words), (intent, sample))
             return

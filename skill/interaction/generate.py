@@ -156,8 +156,15 @@ def _localized(texts: Iterable[str], locale: str) -> list[str]:
 
 
 def check_limits(model: dict[str, Any]) -> list[str]:
-    """Amazon's size limits (skill.core.limits) the model breaks, as messages."""
+    """Amazon's size limits (skill.core.limits) the model breaks, and samples that use a
+    slot their intent does not declare (Alexa rejects the model), as messages."""
     problems = []
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        declared = {s["name"] for s in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            undeclared = set(re.findall(r"\{(\w+)\}", sample)) - declared
+            if undeclared:
+                problems.append(f"{intent['name']}: {sample!r} uses {sorted(undeclared)}")
     size = len(json.dumps(model["interactionModel"], ensure_ascii=False))
     if size > MAX_MODEL_CHARS:
         problems.append(f"model is {size} characters, over {MAX_MODEL_CHARS}")
