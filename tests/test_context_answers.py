@@ -136,3 +136,16 @@ def test_an_area_without_a_routine_is_not_started(
     answer = echo.say("StartRoutineIntent", area=slot("area", "leg", "leg"))
     assert echo.state().position is None
     assert "healthcare professional" in said(answer)
+
+
+@pytest.mark.parametrize("audio_player", [False, True])
+def test_intense_pain_heard_in_words_stops_like_sharp_pain(
+        new_user: Callable[..., Echo], content: Content, audio_player: bool) -> None:
+    """A quality the model did not resolve ("agonising") still stops the routine."""
+    echo = new_user(audio_player=audio_player)
+    echo.send(echo.device.launch())
+    echo.start("whole-pelvis")
+    answer = echo.say("PainIntent", quality=slot("quality", "agonising", None, no_match=True))
+    for line in content.knowledge.sharp_pain:
+        assert line in said(answer)
+    assert "AudioPlayer.Play" not in types(answer)

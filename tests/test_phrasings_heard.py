@@ -30,6 +30,10 @@ QUOTED: dict[str, tuple[str, dict[str, str]]] = {
     "what are my options": ("ListRoutinesIntent", {}),
     "is it safe when i'm pregnant": ("ConditionIntent", {"condition": "pregnancy"}),
     "the pressure is too much": ("PainIntent", {}),
+    # intense pain is stopped like sharp pain: the safe answer wins
+    "this is agony": ("PainIntent", {"quality": "sharp"}),
+    "it's unbearable": ("PainIntent", {"quality": "sharp"}),
+    "i'm in agony": ("PainIntent", {"quality": "sharp"}),
     "ready": ("AMAZON.YesIntent", {}),
     "i'm ready": ("AMAZON.YesIntent", {}),
     "let's go": ("AMAZON.YesIntent", {}),

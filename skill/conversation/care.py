@@ -27,7 +27,10 @@ from skill.core.record import replace
 if TYPE_CHECKING:
     from skill.conversation.moves import Moves
 
-SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric")
+SHARP_WORDS = ("sharp", "shooting", "stabbing", "electric", "agon", "excruciat", "unbearab",
+               "severe")
+"""Sharp (stop) by what is heard; intense pain ("agony", "unbearable") is stopped like
+sharp pain: the safe answer, as the model's PAIN_QUALITY values do."""
 NERVE_WORDS = ("numb", "tingl", "burn", "pins and needles", "down my leg", "down the leg",
                "down my thigh", "radiat", "travels", "spreading")
 """Nerve symptoms by what is heard, for slot values the model did not resolve."""
