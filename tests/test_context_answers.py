@@ -149,3 +149,21 @@ def test_intense_pain_heard_in_words_stops_like_sharp_pain(
     for line in content.knowledge.sharp_pain:
         assert line in said(answer)
     assert "AudioPlayer.Play" not in types(answer)
+
+
+def test_back_said_alone_mid_routine_goes_back_a_step(
+        new_user: Callable[..., Echo], content: Content) -> None:
+    """"back" is also a lower-back synonym; mid-routine, said alone, it is navigation."""
+    echo = new_user(audio_player=False)
+    echo.send(echo.device.launch())
+    echo.start("whole-pelvis")
+    echo.say("AMAZON.NextIntent")
+    before = echo.state().position
+    assert before is not None and before.step >= 1
+    back = echo.say("SuggestIntent", area=slot("area", "back", "lower-back"))
+    after = echo.state().position
+    assert after is not None and after.step == before.step - 1, said(back)
+    outside = new_user(audio_player=False, user_id="amzn1.ask.account.OUTSIDE")
+    outside.send(outside.device.launch())
+    offer = outside.say("SuggestIntent", area=slot("area", "back", "lower-back"))
+    assert "Shall I start" in said(offer)  # outside a routine it is still the lower back

@@ -19,8 +19,18 @@ def _muscle(content: Content, topic: str | None) -> str | None:
     return topic if any(m.id == topic for m in content.knowledge.muscles) else None
 
 
-def reinterpret(event: ev.Event, asked: Asked, content: Content) -> ev.Event:
+BACK = frozenset({"back", "go back"})
+"""A bare area word that, mid-routine, is the navigation command: "back" is also a
+synonym of the lower-back area (for "my back is tight"), and the model gives it one
+intent."""
+
+
+def reinterpret(event: ev.Event, asked: Asked, content: Content,
+                in_routine: bool = False) -> ev.Event:
     """The event as the answer to `asked`; unchanged when it is no such answer."""
+    if in_routine and asked in (Asked.NOTHING, Asked.CONTINUE) and isinstance(event, ev.Suggest) \
+            and (event.heard or "").strip().lower() in BACK:
+        return ev.Previous()
     if asked is Asked.PICK:
         if isinstance(event, ev.Explain) and (muscle := _muscle(content, event.topic)):
             return ev.StartRoutine(muscle=muscle, heard=event.heard)

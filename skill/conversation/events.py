@@ -110,6 +110,8 @@ class Suggest(Event):
     area: str | None = None
     muscle: str | None = None
     """"My piriformis is tight": a muscle id, read as its area."""
+    heard: str | None = None
+    """The area as heard ("back" alone, mid-routine, means go back: skill.conversation.context)."""
 
 
 class Unsure(Event):

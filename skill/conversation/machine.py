@@ -200,7 +200,9 @@ def step(state: UserState, convo: Convo, event: ev.Event, device: Device,
     # the previous question is answered (or abandoned) by whatever is said next
     moves = Moves(state, replace(convo, asked=Asked.NOTHING, suggested=""), device, world,
                   prior=convo)
-    event = reinterpret(event, convo.asked, world.content)
+    event = reinterpret(event, convo.asked, world.content,
+                        in_routine=isinstance(event, ev.Suggest)
+                        and answers.in_routine(state, world))
     move = MOVES.get(type(event), MOVES[ev.Fallback])
     return settle(move(moves, event), device)
 
