@@ -34,6 +34,7 @@ import yaml
 
 from benchmarks.alexa_nlu import ROOT, Heard, match
 from benchmarks.nlu_context import in_context
+from skill.console.matcher import spoken_numbers
 
 PHRASES = ROOT / "benchmarks" / "nlu_phrases.yaml"
 MODELS = ROOT / "interaction_model"
@@ -100,24 +101,19 @@ def _ratio(part: int, whole: int) -> float:
 
 @functools.cache
 def _routine_of() -> tuple[dict[str, str], dict[str, str]]:
-    """Area id -> routine id and muscle id -> routine id, from the content (read once)."""
+    """Area id -> routine id and muscle id -> routine id, as the skill maps them
+    (Knowledge.area_for_muscle), read once."""
     from skill.content import load_content
 
-    areas = load_content().knowledge.areas
-    by_area = {a.id: a.routine for a in areas if a.routine}
-    by_muscle: dict[str, str] = {}
-    for muscle in {m for a in areas for m in a.muscles}:
-        same = [a for a in areas if a.id == muscle]
-        owner = same[0] if same else next(a for a in areas if muscle in a.muscles)
-        if owner.routine:
-            by_muscle[muscle] = owner.routine
+    k = load_content().knowledge
+    by_area = {a.id: a.routine for a in k.areas if a.routine}
+    by_muscle = {m.id: a.routine for m in k.muscles
+                 if (a := k.area_for_muscle(m.id)) is not None and a.routine}
     return by_area, by_muscle
 
 
-_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-          "fourteen fifteen sixteen seventeen eighteen nineteen twenty")
-_NUMBERS = {w: str(n) for n, w in enumerate(_WORDS.split(" "))}
-_NUMBERS.update({"thirty": "30", "forty": "40", "forty five": "45", "sixty": "60"})
+_NUMBERS = {word: digits for word, (digits, _) in spoken_numbers().items()}
+"""Number words as Alexa fills AMAZON.NUMBER (digits), the console's own table."""
 
 
 @functools.cache

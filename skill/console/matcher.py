@@ -123,7 +123,7 @@ _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
 NUMBER = "AMAZON.NUMBER"
 
 
-def _numbers() -> dict[str, tuple[str, str]]:
+def spoken_numbers() -> dict[str, tuple[str, str]]:
     """AMAZON.NUMBER as Alexa fills it: spoken words or digits -> the digits ("5")."""
     words = {w: i + 1 for i, w in enumerate(_UNITS)}
     for tens, n in (("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60)):
@@ -150,7 +150,7 @@ class Matcher:
                 for spoken in (name, *v["name"].get("synonyms", [])):
                     index.setdefault(normalize(spoken), (v.get("id") or name, name))
             self._values[t["name"]] = index
-        self._values[NUMBER] = _numbers()
+        self._values[NUMBER] = spoken_numbers()
         self._templates: list[_Template] = []
         self._exact: dict[str, tuple[str, str | None]] = {}
         """Normalized phrase -> (intent, sample); built-in phrases have no sample."""
