@@ -20,12 +20,14 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.adapters.progressive_target import LazySender, NullSender, ProgressiveSender
 from skill.adapters.zone_lookup import LazyZoneLookup, NullZoneLookup, ZoneLookup
+from skill.audio.public import AudioBase, Invocation, configured, prefer_configured
 from skill.content import load_content
 from skill.deps import Deps, Tracks
 from skill.envelope_codec import FastSerializer
 from skill.handlers.adapter import ConversationHandler
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import LoadState, RequestLog, SaveState
+from skill.handlers.skill_events import SkillDisabledHandler
 from skill.settings import Settings
 
 log = logging.getLogger("hipcoach")
@@ -120,6 +122,7 @@ class SkillApp:
         )
         if self.settings.skill_id:  # the SDK then rejects envelopes for other skills
             builder.skill_id = self.settings.skill_id  # type: ignore[assignment]
+        builder.add_request_handler(SkillDisabledHandler(log))  # before the catch-all
         builder.add_request_handler(ConversationHandler(deps))  # the core decides the rest
         builder.add_exception_handler(ApologyHandler(log))
         builder.add_global_request_interceptor(RequestLog(log))
@@ -130,8 +133,13 @@ class SkillApp:
         # and dateutil: most of a request's time and ~4 ms of a cold start (envelope_codec).
         self.serializer = FastSerializer()
 
-    def handle(self, event: Any, context: Any = None) -> dict[str, Any]:
-        """One request envelope in, one response envelope out; never raises."""
+    def handle(self, event: Any, context: Any = None, *,
+               audio: AudioBase | None = None) -> dict[str, Any]:
+        """One request envelope in, one response envelope out; never raises.
+
+        `audio`: where this request's listener fetches audio from (the web view derives it
+        from a trusted proxy; the console says it is not a device). None: the configured
+        base, as on Lambda. HIPCOACH_AUDIO_BASE_URL wins over anything passed."""
         try:
             envelope = self.serializer.deserialize_obj(event, RequestEnvelope)
             if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
@@ -140,7 +148,10 @@ class SkillApp:
             log.warning("malformed request envelope: %s", type(exc).__name__)
             return _fallback(event)
         try:
-            response = self.skill.invoke(request_envelope=envelope, context=context)
+            explicit = self.settings.audio_base_url
+            invocation = Invocation(context, configured(explicit) if audio is None
+                                    else prefer_configured(explicit, audio))
+            response = self.skill.invoke(request_envelope=envelope, context=invocation)
         except Exception as exc:  # skill id mismatch, or a failure outside the handlers
             log.error("request rejected: %s", type(exc).__name__, exc_info=exc)
             return _fallback(event)
@@ -161,5 +172,12 @@ def default_app() -> SkillApp:
 
 
 def handle_event(event: dict[str, Any]) -> dict[str, Any]:
-    """The same path Lambda uses, for in-process callers such as the console."""
+    """The same path Lambda uses, for in-process callers."""
     return default_app().handle(event)
+
+
+def handle_console_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The Lambda path for the console (`hipcoach chat`), which is not a device: it plays
+    local http audio, which a device never gets."""
+    return default_app().handle(event, audio=configured(default_app().settings.audio_base_url,
+                                                        device=False))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from skill.adapters.progressive_target import NullSender, ProgressiveSender
 from skill.adapters.zone_lookup import NullZoneLookup, ZoneLookup
+from skill.audio.public import AudioBase
 from skill.content.model import Content
 from skill.core.preferences import Preferences
 from skill.core.record import Record, field
@@ -29,6 +30,19 @@ class Tracks(Protocol):
 
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str: ...
+
+
+MAX_SAID = 64
+"""Distinct once-only warnings kept: a reason can quote a forwarded host, and a flood of
+made-up hosts must not grow memory or the log without end."""
+
+
+@runtime_checkable
+class HostedTracks(Protocol):
+    """Tracks whose URLs depend on who asks (skill.audio.lazy.LazyTracks): one request's
+    view, or NoDeviceAudio saying why that request's device could play none of them."""
+
+    def for_request(self, audio: AudioBase) -> Tracks: ...
 
 
 class Deps(Record, frozen=False):
@@ -48,6 +62,27 @@ class Deps(Record, frozen=False):
     """The device's time zone (Alexa Settings API); the null lookup keeps UTC days."""
     sounds_failed: bool = False
     """Set after the cue clips could not be had once, so later turns do not retry."""
+    said: set[str] = field(default_factory=set, repr=False)
+    """Warnings already logged once (why devices get no streaming), not to repeat them."""
+
+    def tracks_for(self, audio: AudioBase) -> Tracks | None:
+        """The tracks as this request's listener can play them; None means dialog mode.
+
+        Tracks that do not depend on the request (test fakes) are used as they are; the
+        handler still checks every URL it sends a device."""
+        if self.tracks is None or not isinstance(self.tracks, HostedTracks):
+            return self.tracks
+        try:
+            return self.tracks.for_request(audio)
+        except Exception as exc:  # NoDeviceAudio, or a store that cannot even be built
+            self.warn_once(f"AudioPlayer devices get spoken coaching: {exc}")
+            return None
+
+    def warn_once(self, message: str) -> None:
+        """Log a warning the first time only: a setting, not a request, is the cause."""
+        if message not in self.said and len(self.said) < MAX_SAID:
+            self.said.add(message)
+            self.log.warning("%s", message)
 
     def cue_sounds(self) -> SoundUrls | None:
         """The cue clips for this turn, kept once found (so later turns are packed with

@@ -49,7 +49,16 @@ class Settings(Record):
     audio_bucket: str | None = None
     """HIPCOACH_AUDIO_BUCKET: S3 bucket for rendered tracks."""
     audio_base_url: str | None = None
-    """HIPCOACH_AUDIO_BASE_URL: public HTTPS base for audio (a tunnel or CloudFront)."""
+    """HIPCOACH_AUDIO_BASE_URL: public HTTPS base for audio (a tunnel or CloudFront). When
+    set it wins over anything derived from a request. Devices play only HTTPS on port 443:
+    with an http base (or none) they get spoken coaching instead of AudioPlayer streams."""
+    trust_proxy: bool = False
+    """HIPCOACH_TRUST_PROXY: an HTTPS proxy or tunnel is in front of `hipcoach serve` and
+    sets X-Forwarded-Proto / X-Forwarded-Host (or RFC 7239 Forwarded). With it, and no
+    HIPCOACH_AUDIO_BASE_URL, each request's audio base is derived from those headers
+    (`X-Forwarded-Proto: https`, `X-Forwarded-Host: tunnel.example` -> audio at
+    https://tunnel.example/audio/<name>). Off (the default), the headers are ignored and
+    waitress strips them: anyone can send them to a server that is reached directly."""
     streaming: bool = True
     """HIPCOACH_STREAMING: use AudioPlayer on devices that support it."""
     log_level: str = "INFO"
@@ -93,6 +102,7 @@ class Settings(Record):
             audio_store=(get("AUDIO_STORE") or d.audio_store).lower(),
             audio_bucket=get("AUDIO_BUCKET"),
             audio_base_url=(get("AUDIO_BASE_URL") or "").rstrip("/") or None,
+            trust_proxy=_flag(get("TRUST_PROXY"), d.trust_proxy),
             streaming=_flag(get("STREAMING"), d.streaming),
             log_level=(get("LOG_LEVEL") or d.log_level).upper(),
         )

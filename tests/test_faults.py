@@ -362,7 +362,10 @@ def test_polly_voice_without_neural_engine_falls_back_to_standard(tmp_path: Path
 
 
 def _streaming_app(tmp_path: Path, clock: Clock, **kwargs: Any) -> tuple[SkillApp, Settings]:
-    """A skill whose tracks come from a real renderer built on the given clients."""
+    """A skill whose tracks come from a real renderer built on the given clients, for a
+    device: local tracks need an HTTPS base to be streamed at all."""
+    if kwargs.get("audio_store", "local") == "local":
+        kwargs.setdefault("audio_base_url", "https://audio.example.test")
     settings = Settings(data_dir=tmp_path / "data", progressive=False, streaming=True,
                         verify=False, region="us-east-1",
                         **{k: v for k, v in kwargs.items() if not k.endswith("_client")})
@@ -370,6 +373,15 @@ def _streaming_app(tmp_path: Path, clock: Clock, **kwargs: Any) -> tuple[SkillAp
                               polly_client=kwargs.get("polly_client"),
                               s3_client=kwargs.get("s3_client"))
     return SkillApp(settings, clock=clock, tracks=LazyTracks(settings, renderer)), settings
+
+
+def _speaker_baseline(tmp_path: Path, clock: Clock, **kwargs: Any) -> str:
+    """What a device without AudioPlayer hears for "start glute release" on the same setup
+    as `_streaming_app(**kwargs)` (its HTTPS base gives dialog turns their cue chimes)."""
+    app, _ = _streaming_app(tmp_path / "speaker", clock, **kwargs)
+    dev = Device()
+    dev.receive(app.handle(dev.launch()))
+    return speech(start_screened(app.handle, dev, "glute-release"))
 
 
 def _assert_dialog_fallback(response: dict[str, Any], baseline: str) -> None:
@@ -386,7 +398,7 @@ def test_polly_down_start_routine_falls_back_to_dialog_mode(
     stub.add_client_error("synthesize_speech", service_error_code="ServiceFailureException",
                           http_status_code=500)
     app, settings = _streaming_app(tmp_path, clock, speech="polly", polly_client=client)
-    baseline = dialog_baseline(tmp_path, clock, "glute-release")
+    baseline = _speaker_baseline(tmp_path, clock, speech="polly", polly_client=_polly()[0])
     dev = Device(audio_player=True)
     dev.receive(app.handle(dev.launch()))
     caplog.set_level(logging.INFO)

@@ -3,9 +3,12 @@
 The Lambda dialog path must not import pydub or boto3, so nothing is built until
 a request actually streams. A track is looked up in the track index first (no
 pydub needed, so Lambda can stream tracks rendered ahead of time); only where
-rendering is possible (pydub and ffmpeg present) is a missing track rendered, at
+rendering is possible (pydub, ffmpeg and lame present) is a missing track rendered, at
 most one per request. Otherwise `TrackUnavailable` tells the handler to fall
 back to dialog mode.
+
+Which URL a track gets depends on who asked: `for_request` gives one request's view,
+under its public base (skill.audio.public), or says why a device could not play any.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import importlib.util
 import threading
 from typing import TYPE_CHECKING
 
+from skill.audio.public import NO_BASE, AudioBase, device_problem
 from skill.core.preferences import Preferences
 from skill.settings import Settings
 
@@ -27,11 +31,16 @@ class TrackUnavailable(RuntimeError):
     """No stored track and no way to render one here."""
 
 
+class NoDeviceAudio(RuntimeError):
+    """No URL this request's device could play (the message says why): spoken coaching."""
+
+
 def can_render() -> bool:
-    """pydub and ffmpeg are both available (not on Lambda)."""
+    """pydub, ffmpeg and lame (which encodes the tracks) are all available (not on Lambda)."""
     import shutil  # with bz2, lzma and zlib: 2 ms a Lambda cold start does not need
 
-    return importlib.util.find_spec("pydub") is not None and shutil.which("ffmpeg") is not None
+    return (importlib.util.find_spec("pydub") is not None
+            and all(shutil.which(tool) is not None for tool in ("ffmpeg", "lame")))
 
 
 class LazyTracks:
@@ -62,23 +71,45 @@ class LazyTracks:
         with self._lock:
             if self._renderer is None:
                 if not can_render():
-                    raise TrackUnavailable("rendering needs pydub and ffmpeg")
+                    raise TrackUnavailable("rendering needs pydub, ffmpeg and lame")
                 from skill.audio.render import build_renderer
 
                 self._renderer = build_renderer(self.settings)
                 self._store, self._index = self._renderer.store, self._renderer.index
             return self._renderer
 
+    def for_request(self, audio: AudioBase) -> RequestTracks:
+        """This request's view: local tracks under its base, stored ones (S3) under the
+        store's own URLs. NoDeviceAudio when a device asked and could play none of them."""
+        base: str | None = None
+        checked = self.settings.audio_base_url  # S3: CloudFront, or presigned HTTPS URLs
+        if self.settings.audio_store == "local":  # served by this app: only as public as it
+            from skill.audio.store import LOCAL_BASE_URL
+
+            base = checked = audio.url or (None if audio.device else LOCAL_BASE_URL)
+            if base is None:
+                raise NoDeviceAudio(audio.source or NO_BASE)
+        problem = device_problem(checked) if audio.device and checked else None
+        if problem is not None:
+            raise NoDeviceAudio(f"{problem} ({audio.source})")
+        return RequestTracks(self, base)
+
     def url_for(self, routine_id: str, step_index: int, side_index: int,
-                prefs: Preferences) -> str:
+                prefs: Preferences, base: str | None = None) -> str:
+        """The track's URL (under `base` for a local store), rendered first if need be."""
         from skill.audio.index import track_key
 
         store, index = self._store_and_index()
-        name = index.get(track_key(routine_id, step_index, side_index, prefs))
-        if name is not None:
-            return store.url(name)
-        ref = self.renderer.track_for(routine_id, step_index, side_index, prefs)
-        return self.renderer.store.url(ref.name)
+        key = track_key(routine_id, step_index, side_index, prefs)
+        name = index.get(key)
+        if name is None:
+            if self._renderer is None and not can_render():
+                raise TrackUnavailable(f"not in the track index {index.name} (render it ahead "
+                                       "with `hipcoach render`) and rendering here needs "
+                                       "pydub, ffmpeg and lame")
+            name = self.renderer.track_for(routine_id, step_index, side_index, prefs).name
+            store = self.renderer.store
+        return _url(store, name, base)
 
     def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
         """Cue clips for dialog-mode SSML: sound id -> (URL, ms), or None without HTTPS.
@@ -86,7 +117,8 @@ class LazyTracks:
         Alexa fetches <audio> only over HTTPS, so plain-http local URLs get no sounds.
         Clips come from the index (rendered ahead), else are rendered here if possible.
         """
-        if not (self.settings.audio_base_url or "").startswith("https://"):
+        base = self.settings.audio_base_url
+        if base is None or device_problem(base) is not None:
             return None
         if self._sounds is None:
             store, index = self._store_and_index()
@@ -95,3 +127,26 @@ class LazyTracks:
                 found = self.renderer.render_cue_clips()
             self._sounds = {sid: (store.url(name), ms) for sid, (name, ms) in found.items()}
         return self._sounds or None
+
+
+def _url(store: TrackStore, name: str, base: str | None) -> str:
+    from skill.audio.store import LocalStore
+
+    if base is not None and isinstance(store, LocalStore):
+        return store.url(name, base)
+    return store.url(name)
+
+
+class RequestTracks:
+    """`skill.deps.Tracks` for one request: the shared tracks under that request's base."""
+
+    def __init__(self, tracks: LazyTracks, base: str | None) -> None:
+        self.tracks, self.base = tracks, base
+
+    def url_for(self, routine_id: str, step_index: int, side_index: int,
+                prefs: Preferences) -> str:
+        return self.tracks.url_for(routine_id, step_index, side_index, prefs, self.base)
+
+    def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
+        """The shared cue clips (HTTPS HIPCOACH_AUDIO_BASE_URL only, see LazyTracks)."""
+        return self.tracks.cue_sounds()

@@ -26,11 +26,12 @@ INDEX_RE = re.compile(r"^index-[0-9a-z-]{8,80}\.json$")
 CONTENT_TYPE = "audio/mpeg"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
-"""Default base of the local server's own URLs.
+"""Default base of the local server's own URLs: the console's, never a device's.
 
 Alexa fetches AudioPlayer streams and SSML <audio> only over HTTPS with a trusted
-certificate on port 443, so for a real device set HIPCOACH_AUDIO_BASE_URL to a
-tunnel (e.g. an ngrok or cloudflared HTTPS URL forwarding to this server)."""
+certificate on port 443, so a device gets tracks only under an HTTPS base: a tunnel
+named in HIPCOACH_AUDIO_BASE_URL, or one derived per request from a trusted proxy's
+headers (HIPCOACH_TRUST_PROXY; skill.audio.lazy.LazyTracks.for_request decides)."""
 PRESIGN_SECONDS = 12 * 3600
 """Lifetime of a presigned S3 URL: long enough for a routine to be enqueued and played.
 
@@ -100,8 +101,10 @@ class LocalStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
-    def url(self, name: str) -> str:
-        return f"{self.base_url}/audio/{check_name(name)}"
+    def url(self, name: str, base: str | None = None) -> str:
+        """The URL under `base` (this request's public base, see skill.audio.public), else
+        under the store's own base."""
+        return f"{(base or self.base_url).rstrip('/')}/audio/{check_name(name)}"
 
     def open_path(self, name: str) -> Path | None:
         path = self._path(name)

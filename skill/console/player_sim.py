@@ -185,7 +185,8 @@ class SimPlayer:
             self._warn(f"stream token must be 1 to {MAX_TOKEN_CHARS} characters")
         if not url.startswith("https://") and "http" not in self._noted:
             self._noted.add("http")
-            self.screen.line(f"  (note: a device plays only HTTPS URLs, not {url})", dim=True)
+            self.screen.line(f"  (local audio: {url} plays here in the console, but a device "
+                             "plays only HTTPS; behind a tunnel see `hipcoach serve`)", dim=True)
 
     def _start(self, track: Track) -> None:
         self.current, self.activity = track, PLAYING

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from skill.audio.public import CONSOLE_HEADER
+
 JsonDict = dict[str, Any]
 HTTP_TIMEOUT_S = 30.0
 """Generous: a real device gives up after ~8 s, but a debugger pause should not break chat."""
@@ -31,7 +33,9 @@ class Transport(Protocol):
 
 
 class InProcess:
-    """Calls `handle_event(envelope) -> response` directly (default: `skill.app.handle_event`)."""
+    """Calls `handle_event(envelope) -> response` directly (default:
+    `skill.app.handle_console_event`: the Lambda path, told it is the console, not a device,
+    so local http audio URLs are fine)."""
 
     def __init__(self, handle_event: Callable[[JsonDict], JsonDict] | None = None) -> None:
         self._handle = handle_event
@@ -44,7 +48,7 @@ class InProcess:
             except ImportError as exc:
                 raise TransportError(f"cannot load the skill in process ({exc}); "
                                      "run `hipcoach serve --no-verify` and use --url") from exc
-            self._handle = cast(Callable[[JsonDict], JsonDict], module.handle_event)
+            self._handle = cast(Callable[[JsonDict], JsonDict], module.handle_console_event)
         return self._handle
 
     def send(self, envelope: JsonDict) -> JsonDict:
@@ -66,7 +70,8 @@ def alexa_url(url: str) -> str:
 
 
 class Http:
-    """POSTs the envelope as JSON to a running `hipcoach serve --no-verify`."""
+    """POSTs the envelope as JSON to a running `hipcoach serve --no-verify`, saying it is the
+    console (CONSOLE_HEADER), so the server sends its own http audio URLs, not a device's."""
 
     def __init__(self, url: str, session: requests.Session | None = None,
                  timeout_s: float = HTTP_TIMEOUT_S) -> None:
@@ -76,7 +81,8 @@ class Http:
 
     def send(self, envelope: JsonDict) -> JsonDict:
         try:
-            reply = self._session.post(self.url, json=envelope, timeout=self._timeout_s)
+            reply = self._session.post(self.url, json=envelope, timeout=self._timeout_s,
+                                       headers={CONSOLE_HEADER: "1"})
         except requests.RequestException as exc:
             raise TransportError(f"cannot reach {self.url}: {exc}") from exc
         if reply.status_code != 200:

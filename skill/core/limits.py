@@ -109,3 +109,57 @@ class PackingProfile(Record):
 
 ALEXA = PackingProfile()
 """The profile for real Alexa devices."""
+
+# --- Audio hosting (appended) ------------------------------------------------------
+AUDIO_URL_SCHEME = "https"
+"""AudioPlayer stream URLs must be HTTPS with a trusted certificate [O][SDK], and so must SSML
+<audio> sources [3P]; a plain-http URL never plays on a device, and self-signed
+certificates cannot be used (PLATFORM.md, "AudioPlayer" and "SSML")."""
+AUDIO_URL_PORT = 443
+"""HTTPS on port 443 [O][SDK] (PLATFORM.md, "AudioPlayer": "stream.url HTTPS (port 443, trusted
+cert)"). A base naming another port is not one a device can play from."""
+
+# --- Skill events and the skill package (issue 12) ------------------------------------------
+MAX_SKILL_EVENT_SKEW_S = 3600
+"""Skill events (`AlexaSkillEvent.*`, e.g. SkillDisabled) may be up to 3,600 s from now:
+Alexa delivers them asynchronously. [SDK ask-sdk-webservice-support verifier_constants.py,
+MAX_SKILL_EVENT_TOLERANCE_IN_MILLIS = 3600000; PLATFORM.md "Request verification"]"""
+SKILL_EVENT_REQUEST_TYPES = frozenset({
+    "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
+    "AlexaSkillEvent.SkillPermissionChanged", "AlexaSkillEvent.SkillPermissionAccepted",
+    "AlexaSkillEvent.SkillAccountLinked"})
+"""The request types `MAX_SKILL_EVENT_SKEW_S` applies to; every other type keeps
+`MAX_TIMESTAMP_SKEW_S`. [SDK ask-sdk-webservice-support ALEXA_SKILL_EVENT_LIST]"""
+SMALL_ICON_PX = 108
+"""Store icon, small: a 108 x 108 PNG. [SDK alexa-apis-for-python, ask_smapi_model
+skill_manifest_localized_publishing_information.py: "small icon ... (108x108px)"; 3P Orbita
+"Amazon image rules": "Small Icon: 108 X 108 PNG"]"""
+LARGE_ICON_PX = 512
+"""Store icon, large: a 512 x 512 PNG. [SDK same file: "large icon ... (512x512px)"; 3P Orbita]"""
+MAX_EXAMPLE_PHRASES = 3
+"""`examplePhrases`: "Three example phrases that illustrate how users can invoke your skill.
+... these phrases must come directly from your sample utterances." [O devconsole
+launch-your-skill; SDK ask_smapi_model, the same sentence]"""
+MAX_SKILL_NAME_CHARS = 50
+"""The public skill name ("Skill Title") at most 50 characters [3P location-webradio-streaming
+"Amazon Alexa Skill technical requirements"]; not found in Amazon's pages here."""
+MAX_SUMMARY_CHARS = 160
+"""Our cap on `summary` (the store's one-sentence description). Amazon's figure was not found in
+the docs, pages or SMAPI model searched here; 160 keeps it to one short sentence."""
+MAX_DESCRIPTION_CHARS = 4000
+"""Our cap on `description` (the store's detailed description); Amazon's figure was not found in
+the sources searched here. Ours has about 1,200."""
+MAX_KEYWORDS = 30
+"""Our cap on `keywords`; Amazon documents none that was found here (the SMAPI model says only
+"Sample keyword phrases that describe the skill"). We use about ten."""
+
+# --- AudioPlayer track encoding (issue 12, appended) -------------------------------------------
+STREAM_MIN_BITRATE_KBPS = 16
+"""The floor of every frame of a streaming track. AudioPlayer streams: "Bitrates: 16kbps to 384
+kbps" [SDK alexa/alexa-skills-kit-sdk-for-nodejs, ask-sdk-core/lib/response/ResponseBuilder.ts,
+addAudioPlayerPlayDirective; PLATFORM.md "AudioPlayer"]. The docs do not say whether that is
+the average or each frame of a variable-bitrate stream, so we take the safe reading: every
+frame at least 16 kbps (LAME ``-b 16 -F``; without -F LAME writes silence at 8 kbps), which
+keeps the average inside the range too. MPEG-2 Layer III at STREAM_SAMPLE_RATE_HZ tops out at
+160 kbps, below the 384 ceiling. STREAM_BITRATE_KBPS above is now only the constant-rate
+baseline benchmarks/audio_cost.py compares against."""

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import PlayBehavior
 
 from skill.adapters.progressive_target import target_from_envelope
+from skill.audio.public import AudioBase, audio_of, device_problem
 from skill.content.model import Content
 from skill.conversation import events as ev
 from skill.conversation import redeliver, step, without_track
@@ -19,15 +20,18 @@ from skill.conversation.convo import Convo
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Plan, Play
 from skill.conversation.tracks import prefs_of
+from skill.core.preferences import Preferences
 from skill.core.record import replace
 from skill.core.ssml import escape
-from skill.deps import Deps
+from skill.deps import Deps, Tracks
 from skill.handlers.interceptors import loaded
 from skill.handlers.requests import device_of, event_of
 from skill.handlers.zone import with_time_zone
 
 MAY_START = (ev.StartRoutine, ev.StartOver, ev.Yes, ev.Resume)
 """Events that may start a routine: the time the streak counts in is looked up first."""
+MAX_REASON_CHARS = 300
+"""An exception's text in a log line, cut here (an S3 error can carry a whole XML body)."""
 
 
 class ConversationHandler(AbstractRequestHandler):
@@ -49,8 +53,11 @@ class ConversationHandler(AbstractRequestHandler):
         state = record.state
         if isinstance(event, MAY_START) and record.ok:
             state = with_time_zone(handler_input, deps, state)
+        audio = audio_of(handler_input.context, deps.settings.audio_base_url)
+        # a device that cannot play our URLs is coached as one without AudioPlayer
+        tracks = deps.tracks_for(audio) if device.audio_player else deps.tracks
         world = World(content=deps.content, now=deps.clock(),
-                      streaming=deps.tracks is not None and deps.settings.streaming,
+                      streaming=tracks is not None and deps.settings.streaming,
                       sounds=deps.sounds, state_known=record.ok)
         outcome = step(state, record.convo, event, device, world)
         if outcome.plan.turn is not None and world.sounds is None:
@@ -60,7 +67,7 @@ class ConversationHandler(AbstractRequestHandler):
             if sounds:
                 world = replace(world, sounds=sounds)
                 outcome = step(state, record.convo, event, device, world)
-        directives, outcome = self._audio(record.convo, outcome, device, world)
+        directives, outcome = self._audio(tracks, audio, record.convo, outcome, device, world)
         delivered = 0
         turn = outcome.plan.turn
         if turn is not None and turn.turn.progressive:
@@ -77,29 +84,54 @@ class ConversationHandler(AbstractRequestHandler):
         record.state, record.convo = outcome.state, outcome.convo
         return build(handler_input, outcome.plan, directives, enqueue_speech=delivered > 0)
 
-    def _audio(self, convo: Convo, outcome: Outcome, device: Device,
-               world: World) -> tuple[list[Any], Outcome]:
-        """AudioPlayer directives with their track URLs; a track that cannot be had turns
-        the outcome into dialog coaching (or, where speech is not allowed, no Play)."""
+    def _audio(self, tracks: Tracks | None, audio: AudioBase, convo: Convo, outcome: Outcome,
+               device: Device, world: World) -> tuple[list[Any], Outcome]:
+        """AudioPlayer directives with their track URLs; a track that cannot be had, or a
+        URL the device could not play, turns the outcome into dialog coaching (or, where
+        speech is not allowed, no Play)."""
         out: list[Any] = []
         for directive in outcome.plan.audio:
             if not isinstance(directive, Play):
                 out.append(stop_directive())
                 continue
+            pos, prefs = directive.pos, prefs_of(outcome.state, directive.pos)
             try:
-                assert self.deps.tracks is not None
-                url = self.deps.tracks.url_for(directive.pos.routine, directive.pos.step,
-                                               directive.pos.side,
-                                               prefs_of(outcome.state, directive.pos))
+                assert tracks is not None
+                url = tracks.url_for(pos.routine, pos.step, pos.side, prefs)
             except Exception as exc:  # no stored track, renderer or store down
-                self.deps.log.warning("streaming unavailable (%s); using dialog mode",
-                                      type(exc).__name__)
-                sounds = world.sounds or self.deps.cue_sounds()
-                world = replace(world, sounds=sounds)
-                fallback = without_track(convo, outcome, device, world)
-                return self._audio(convo, fallback, device, world)
+                self.deps.log.warning("streaming unavailable: no track for %s; using dialog "
+                                      "mode", missing(pos.routine, pos.step, pos.side, prefs,
+                                                      exc))
+                return self._without_track(tracks, audio, convo, outcome, device, world)
+            problem = device_problem(url) if audio.device else None
+            if problem is not None:  # a store or fake that ignored the request's base
+                self.deps.warn_once(f"AudioPlayer devices get spoken coaching: {problem}")
+                return self._without_track(tracks, audio, convo, outcome, device, world)
             out.append(play_directive(world.content, directive, url))
         return out, outcome
+
+    def _without_track(self, tracks: Tracks | None, audio: AudioBase, convo: Convo,
+                       outcome: Outcome, device: Device,
+                       world: World) -> tuple[list[Any], Outcome]:
+        world = replace(world, sounds=world.sounds or self.deps.cue_sounds())
+        fallback = without_track(convo, outcome, device, world)
+        return self._audio(tracks, audio, convo, fallback, device, world)
+
+
+def missing(routine: str, step: int, side: int, prefs: Preferences, exc: Exception) -> str:
+    """Which track could not be had and why, for the operator: "glute-release step 1 side 2,
+    preferences long-normal-detailed-left (index key glute-release/0/1/...): reason"."""
+    from skill.audio.index import track_key  # only on this failure path (shutil, hashlib)
+
+    try:
+        key = track_key(routine, step, side, prefs)
+    except Exception:  # a preference that does not serialise: the names still say enough
+        key = "?"
+    reason = f"{type(exc).__name__}: {exc}"
+    if len(reason) > MAX_REASON_CHARS:
+        reason = reason[:MAX_REASON_CHARS] + "..."
+    return (f"{routine} step {step + 1} side {side + 1}, preferences "
+            f"{key.rsplit('/', 1)[-1]} (index key {key}): {reason}")
 
 
 def play_directive(content: Content, play: Play, url: str) -> Any:

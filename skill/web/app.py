@@ -1,5 +1,8 @@
 """The Flask app factory: POST /alexa (verified), GET /health, GET /audio/<name>.
 
+Each POST carries its own audio base into the skill (skill.web.forwarded): the configured
+one, or one derived from a trusted HTTPS proxy, so a device is never sent an http URL.
+
 Each test builds a fresh app with `create_app(...)`; `hipcoach serve` builds one
 from the environment. Verification failures answer 400 with no detail (the
 reason goes to the log); oversized bodies answer 413.
@@ -17,6 +20,7 @@ from flask import Flask, Response, jsonify, request
 from skill.app import SkillApp
 from skill.core.limits import MAX_REQUEST_BODY_BYTES
 from skill.settings import Settings
+from skill.web.forwarded import request_audio
 from skill.web.verify import (
     AbstractVerifier,
     SignatureVerifier,
@@ -85,7 +89,8 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
         except VerificationError as exc:
             log.warning("rejected: verification failed: %s", exc)
             return _bad_request()
-        return jsonify(skill_app.handle(envelope)), 200
+        audio = request_audio(settings, request.headers, request.scheme, request.host, log)
+        return jsonify(skill_app.handle(envelope, audio=audio)), 200
 
     try:
         from skill.web.audio_route import audio_blueprint
