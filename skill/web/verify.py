@@ -24,7 +24,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import Store
 
-from skill.core.limits import MAX_TIMESTAMP_SKEW_S
+from skill.core.limits import (
+    MAX_SKILL_EVENT_SKEW_S,
+    MAX_TIMESTAMP_SKEW_S,
+    SKILL_EVENT_REQUEST_TYPES,
+)
 from skill.web import certs
 
 SIGNATURE_CERT_CHAIN_URL_HEADER = "SignatureCertChainUrl"
@@ -148,14 +152,18 @@ def _parse_timestamp(value: object) -> datetime:
 
 class TimestampVerifier(AbstractVerifier):
     """Rejects replays: request.timestamp must be within ``tolerance_s`` of now, in either
-    direction (by default :data:`skill.core.limits.MAX_TIMESTAMP_SKEW_S`)."""
+    direction (by default :data:`skill.core.limits.MAX_TIMESTAMP_SKEW_S`). Skill events
+    (SkillDisabled...) arrive asynchronously, so they get ``skill_event_tolerance_s``
+    (:data:`skill.core.limits.MAX_SKILL_EVENT_SKEW_S`), as the ASK SDK's verifier does."""
 
     def __init__(
-        self, *, tolerance_s: float = MAX_TIMESTAMP_SKEW_S, clock: Clock = utc_now
+        self, *, tolerance_s: float = MAX_TIMESTAMP_SKEW_S,
+        skill_event_tolerance_s: float = MAX_SKILL_EVENT_SKEW_S, clock: Clock = utc_now
     ) -> None:
-        if tolerance_s < 0:
-            raise ValueError("tolerance_s must not be negative")
+        if tolerance_s < 0 or skill_event_tolerance_s < 0:
+            raise ValueError("tolerances must not be negative")
         self._tolerance_s = tolerance_s
+        self._event_tolerance_s = max(tolerance_s, skill_event_tolerance_s)
         self._clock = clock
 
     def verify(
@@ -170,10 +178,14 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationError("envelope has no request object")
         stamp = _parse_timestamp(request.get("timestamp"))
         skew = abs((_aware(self._clock()) - stamp).total_seconds())
-        if skew > self._tolerance_s:
+        kind = request.get("type")
+        limit = (self._event_tolerance_s
+                 if isinstance(kind, str) and kind in SKILL_EVENT_REQUEST_TYPES
+                 else self._tolerance_s)
+        if skew > limit:
             raise VerificationError(
                 f"request.timestamp {stamp.isoformat()} is {skew:.0f} s from now "
-                f"(max {self._tolerance_s} s)"
+                f"(max {limit} s)"
             )
 
 
