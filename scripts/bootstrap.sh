@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything Hip Coach needs on a fresh Debian machine (root, Python 3.11+):
-# system packages (ffmpeg for pydub, espeak-ng for embedded speech), a virtualenv
+# system packages (ffmpeg for pydub, lame for streaming tracks, espeak-ng for embedded
+# speech), a virtualenv
 # in .venv with the project and its dev tools. Idempotent and quiet when done already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+command -v lame >/dev/null 2>&1 || need_apt+=(lame)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 if ((${#need_apt[@]})); then
   echo "bootstrap: installing ${need_apt[*]} (apt)"

@@ -21,6 +21,7 @@ from skill.audio.sounds import CUE_DBFS, SOUND_IDS, CueSounds
 from skill.audio.speech import RecordedClips
 from skill.cli.render import render_command
 from skill.content import Content, load_content
+from skill.core.limits import STREAM_MIN_BITRATE_KBPS
 from skill.core.plan import side_timeline, steps
 from skill.core.preferences import HoldLength, Preferences
 from skill.core.record import replace as record_replace
@@ -93,7 +94,9 @@ def test_tracks_are_stream_mp3_and_as_long_as_the_measured_timeline(rendered: Re
         assert stream["codec_name"] == "mp3"
         assert stream["channels"] == 1
         assert stream["sample_rate"] == "24000"
-        assert stream["bit_rate"] == "64000"
+        # variable bitrate: its average inside AudioPlayer's 16-384 kbps (frames: test_audio_
+        # encoding.py)
+        assert STREAM_MIN_BITRATE_KBPS * 1000 <= int(stream["bit_rate"]) <= 384_000
         timeline = _repaced(rendered, ref)
         assert timeline.duration_ms == ref.duration_ms
         assert abs(duration_ms(path) - timeline.duration_ms) <= 100

@@ -15,27 +15,36 @@ from typing import Any
 
 from pydub import AudioSegment
 
-from skill.audio.media import load_audio, save_audio
+from skill.audio.media import encode_vbr_mp3, load_audio, save_audio
 from skill.audio.sounds import CueSounds
 from skill.audio.speech import Clip
 from skill.core.limits import (
     SSML_AUDIO_BITRATE_KBPS,
     SSML_AUDIO_SAMPLE_RATE_HZ,
-    STREAM_BITRATE_KBPS,
+    STREAM_MIN_BITRATE_KBPS,
     STREAM_SAMPLE_RATE_HZ,
 )
 from skill.core.timeline import Event
 
-RENDERER_VERSION = "1"
-"""Bump when the assembly changes in a way the name would not otherwise see."""
+RENDERER_VERSION = "2"
+"""Bump when the assembly changes in a way the name would not otherwise see.
+
+2: tracks are VBR MP3 with a 16 kbps floor (were 64 kbps CBR), so no old track is reused."""
 SPEECH_DBFS = -20.0
 """Every speech clip is brought to this average loudness, so recordings and synthesis match."""
 PEAK_CEILING_DBFS = -3.0
 """...unless that would push its peaks above this (leaves headroom for a cue under it)."""
 RATE = STREAM_SAMPLE_RATE_HZ
 SAMPLE_WIDTH = 2
-TRACK_ENCODING: Mapping[str, object] = {"format": "mp3", "mode": "cbr", "channels": 1,
-                                        "kbps": STREAM_BITRATE_KBPS, "rate": RATE}
+STREAM_VBR_QUALITY = 7
+"""LAME's VBR quality for tracks (``-V 7``; 0 is best, 9 smallest). Measured on glute-release's
+first track (`python -m benchmarks.audio_cost`): its speech frames average about 52 kbps,
+above the 48 kbps Amazon asks of SSML speech clips, while the silence of a hold sits at the
+floor, STREAM_MIN_BITRATE_KBPS."""
+TRACK_ENCODING: Mapping[str, object] = {"format": "mp3", "mode": "vbr", "encoder": "lame",
+                                        "vbr_quality": STREAM_VBR_QUALITY,
+                                        "min_kbps": STREAM_MIN_BITRATE_KBPS, "channels": 1,
+                                        "rate": RATE}
 CUE_ENCODING: Mapping[str, object] = {"format": "mp3", "mode": "cbr", "channels": 1,
                                       "kbps": SSML_AUDIO_BITRATE_KBPS,
                                       "rate": SSML_AUDIO_SAMPLE_RATE_HZ}
@@ -86,8 +95,18 @@ def assemble(events: Iterable[Event], clips: Mapping[str, Clip], sounds: CueSoun
     return _pcm(b"".join(parts))
 
 
+def export_track(segment: Any, path: Path) -> None:
+    """Encode a streaming track as TRACK_ENCODING says: VBR MP3, mono, at the stream rate,
+    every frame at least STREAM_MIN_BITRATE_KBPS, so a silent hold costs the floor (2 kB/s)
+    instead of the speech rate, and the Xing/LAME tag gives players its exact length."""
+    segment = segment.set_channels(1).set_sample_width(SAMPLE_WIDTH).set_frame_rate(RATE)
+    encode_vbr_mp3(segment.raw_data, RATE, path, quality=STREAM_VBR_QUALITY,
+                   min_kbps=STREAM_MIN_BITRATE_KBPS)
+
+
 def export_mp3(segment: Any, path: Path, kbps: int, rate: int) -> None:
-    """Encode CBR MP3, mono, at `rate` Hz (ffmpeg/libmp3lame through pydub)."""
+    """Encode CBR MP3, mono, at `rate` Hz (ffmpeg/libmp3lame through pydub): the SSML
+    <audio> clips, whose encoding Amazon fixes (SSML_AUDIO_BITRATE_KBPS)."""
     save_audio(segment, path, format="mp3", bitrate=f"{kbps}k",
                parameters=["-ar", str(rate), "-ac", "1", "-map_metadata", "-1"])
 

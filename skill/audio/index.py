@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 from skill.audio.store import TrackStore
@@ -57,12 +58,20 @@ class TrackIndex:
         return value if isinstance(value, str) else None
 
     def record(self, key: str, track: str) -> None:
+        self.record_many([(key, track)])
+
+    def record_many(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record several (key, track name) pairs with one write of the index (none when
+        nothing changed): rendering every preference records thousands of keys, and on S3
+        each write is a PUT of the whole file."""
         with self._lock:
             entries = self._load()
-            if entries.get(key) == track:
-                return
-            entries[key] = track
-            self.store.write_index(self.name, json.dumps(entries, sort_keys=True).encode())
+            changed = False
+            for key, track in pairs:
+                if entries.get(key) != track:
+                    entries[key], changed = track, True
+            if changed:
+                self.store.write_index(self.name, json.dumps(entries, sort_keys=True).encode())
 
     def cues(self) -> dict[str, tuple[str, int]]:
         """Cue clips for SSML <audio>: sound id -> (stored name, length in ms)."""

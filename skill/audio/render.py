@@ -23,6 +23,7 @@ from skill.audio.assemble import (
     assemble,
     content_name,
     export_mp3,
+    export_track,
     track_name,
 )
 from skill.audio.index import TrackIndex, index_name, track_key
@@ -37,12 +38,7 @@ from skill.audio.speech import (
     Synthesizer,
 )
 from skill.audio.store import TrackStore, build_store
-from skill.core.limits import (
-    SSML_AUDIO_BITRATE_KBPS,
-    SSML_AUDIO_SAMPLE_RATE_HZ,
-    STREAM_BITRATE_KBPS,
-    STREAM_SAMPLE_RATE_HZ,
-)
+from skill.core.limits import SSML_AUDIO_BITRATE_KBPS, SSML_AUDIO_SAMPLE_RATE_HZ
 from skill.core.plan import side_timeline, steps, track_order
 from skill.core.preferences import Preferences
 from skill.core.timeline import Timeline, estimate_speech_ms
@@ -90,10 +86,18 @@ class RenderSummary:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class TrackPlan:
+    """What one track will hold, known before any audio is assembled: its measured timeline,
+    the clip of each line and its content-hash name (equal names, identical audio)."""
+
     timeline: Timeline
     clips: dict[str, Clip]
     name: str
+
+    @property
+    def spoken_ms(self) -> int:
+        """How much of the track is speech (the rest is silence and soft cue tones)."""
+        return sum(e.speech_ms for e in self.timeline.events if e.text in self.clips)
 
 
 class TrackRenderer:
@@ -113,8 +117,9 @@ class TrackRenderer:
         """(step_index, side_index) of every track, in play order."""
         return track_order(self.content, self.content.routines[routine_id], prefs)
 
-    def _plan(self, routine_id: str, step_index: int, side_index: int,
-              prefs: Preferences) -> _Plan:
+    def plan(self, routine_id: str, step_index: int, side_index: int,
+             prefs: Preferences) -> TrackPlan:
+        """Pace one track with measured clips (synthesizing lines not yet cached)."""
         planned = steps(self.content, self.content.routines[routine_id])[step_index]
         asked: list[str] = []
 
@@ -146,28 +151,30 @@ class TrackRenderer:
             if e.text and e.text not in {x.text for x in timeline.events}:
                 log.warning("line %s (%r) does not fit its slot and is not played",
                             e.line_id, e.text)
-        return _Plan(timeline, clips, track_name(timeline.events, clips, self.sounds,
-                                                 self.chain.describe()))
+        return TrackPlan(timeline, clips, track_name(timeline.events, clips, self.sounds,
+                                                     self.chain.describe()))
 
     def _track(self, routine_id: str, step_index: int, side_index: int,
                prefs: Preferences) -> tuple[TrackRef, bool]:
-        plan = self._plan(routine_id, step_index, side_index, prefs)
+        plan = self.plan(routine_id, step_index, side_index, prefs)
         reused = self.store.exists(plan.name)
         if not reused:
-            audio = assemble(plan.timeline.events, plan.clips, self.sounds)
-            self._put(plan.name, audio, STREAM_BITRATE_KBPS, STREAM_SAMPLE_RATE_HZ)
+            self.store_plan(plan)
         ref = TrackRef(routine_id, step_index, side_index, plan.name,
                        plan.timeline.duration_ms)
         if self.index is not None:
             self.index.record(track_key(routine_id, step_index, side_index, prefs), plan.name)
         return ref, reused
 
-    def _put(self, name: str, audio: Any, kbps: int, rate: int) -> None:
+    def store_plan(self, plan: TrackPlan) -> int:
+        """Assemble, encode and store a planned track; its size in bytes."""
+        audio = assemble(plan.timeline.events, plan.clips, self.sounds)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.work_dir, prefix=".render-") as tmp:
-            out = Path(tmp) / name
-            export_mp3(audio, out, kbps, rate)
-            self.store.put(name, out)
+            out = Path(tmp) / plan.name
+            export_track(audio, out)
+            self.store.put(plan.name, out)
+            return out.stat().st_size
 
     def track_for(self, routine_id: str, step_index: int, side_index: int,
                   prefs: Preferences) -> TrackRef:
