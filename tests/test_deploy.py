@@ -318,6 +318,24 @@ def test_logs_have_retention_and_outputs_name_what_the_console_needs() -> None:
     assert refers_to(outputs["AudioBaseUrl"]["Value"], "AudioDistribution")
 
 
+def test_hipcoach_deploy_matches_the_template() -> None:
+    """`hipcoach deploy` reads these outputs and overrides these parameters by name, and
+    acknowledges CAPABILITY_IAM only: enough while no IAM resource has a custom name
+    (CAPABILITY_NAMED_IAM) and nothing nests an application (CAPABILITY_AUTO_EXPAND)."""
+    from skill.deploy.config import DeployConfig
+    from skill.deploy.steps import STACK_OUTPUTS, sam_deploy
+
+    data = template()
+    assert set(STACK_OUTPUTS) <= set(data["Outputs"])
+    argv = sam_deploy(DeployConfig(project_dir=ROOT), "amzn1.ask.skill.0-0").argv
+    overrides = argv[argv.index("--parameter-overrides") + 1:]
+    assert {o.split("=", 1)[0] for o in overrides} <= set(data["Parameters"])
+    assert argv[argv.index("--capabilities") + 1] == "CAPABILITY_IAM"
+    assert not resources_of_type("AWS::Serverless::Application")
+    for props in (r.get("Properties", {}) for r in data["Resources"].values()):
+        assert not {"RoleName", "UserName", "GroupName", "ManagedPolicyName"} & set(props)
+
+
 # --- the build script -------------------------------------------------------------------
 
 def _load_build_script() -> ModuleType:
