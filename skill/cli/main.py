@@ -9,6 +9,8 @@ from __future__ import annotations
 import click
 
 from skill.cli.chat import chat_command
+from skill.cli.deploy import deploy_command
+from skill.cli.package import package_command
 from skill.cli.render import render_command
 from skill.cli.script import routines_command, script_command
 from skill.cli.serve import serve_command
@@ -19,5 +21,6 @@ def main() -> None:
     """The command group."""
 
 
-for command in (routines_command, script_command, serve_command, chat_command, render_command):
+for command in (routines_command, script_command, serve_command, chat_command, render_command,
+                package_command, deploy_command):
     main.add_command(command)
