@@ -154,6 +154,16 @@ def test_skill_id_option_wins_and_is_remembered(fakes: Fakes) -> None:
     assert resources["profiles"]["work"] == {"skillMetadata": {"src": "./skill-package"}}
 
 
+def test_the_store_listing_links_to_the_privacy_notice_where_the_repository_lives(
+        fakes: Fakes) -> None:
+    home = "https://git.example.org/physio/hip-coach"
+    result = fakes.deploy("--repository-url", home)
+    assert result.exit_code == 0, result.output
+    packaged = [c["argv"] for c in fakes.calls() if c["key"] == "hipcoach package"]
+    assert packaged, "nothing was packaged"
+    assert all(a[a.index("--repository-url") + 1] == home for a in packaged)
+
+
 @pytest.mark.parametrize("tool", ["sam", "ask", "ffmpeg", "lame"])
 def test_a_missing_tool_is_named_and_nothing_runs(fakes: Fakes, tool: str) -> None:
     fakes.remove(tool)

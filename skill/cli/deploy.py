@@ -58,12 +58,15 @@ def _with_own_bin(env: Mapping[str, str]) -> dict[str, str]:
               help="Polly voice for the stack (PollyVoice) and the rendered audio.")
 @click.option("--skip-audio", is_flag=True,
               help="Do not render audio (then ffmpeg is not needed).")
+@click.option("--repository-url", default=None,
+              help="Public home of this checkout: the store listing's privacy link is "
+                   "docs/privacy.md there (default: hipcoach package's).")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True,
               help="The Hip Coach checkout (template.yaml; commands run here).")
 def deploy_command(dry_run: bool, stack_name: str, region: str | None, aws_profile: str | None,
                    ask_profile: str | None, skill_id: str | None, polly_voice: str,
-                   skip_audio: bool, project_dir: Path) -> None:
+                   skip_audio: bool, repository_url: str | None, project_dir: Path) -> None:
     """Deploy the AWS stack (SAM) and the Alexa skill (ASK CLI), render the audio, enable it."""
     from skill.deploy.config import DeployConfig, resolve_ask_key, resolve_region
     from skill.deploy.dry_run import dry_run as print_plan
@@ -77,7 +80,8 @@ def deploy_command(dry_run: bool, stack_name: str, region: str | None, aws_profi
         stack_name=stack_name,
         region=resolve_region(region, os.environ), aws_profile=aws_profile,
         ask_profile=ask_profile, ask_profile_key=resolve_ask_key(ask_profile, os.environ),
-        skill_id=skill_id, polly_voice=polly_voice, skip_audio=skip_audio)
+        skill_id=skill_id, polly_voice=polly_voice, skip_audio=skip_audio,
+        repository_url=repository_url)
     if dry_run:
         print_plan(cfg, click.echo)
         return

@@ -44,6 +44,9 @@ class DeployConfig(Record):
     """--skill-id: use this skill (and remember it) instead of the remembered or a new one."""
     polly_voice: str = DEFAULT_VOICE
     skip_audio: bool = False
+    repository_url: str | None = None
+    """--repository-url: the public home of this checkout, whose docs/privacy.md the store
+    listing links to (`hipcoach package --repository-url`); None keeps the package's default."""
 
     # Paths below are relative to project_dir, the working folder of every command, so the
     # printed command lines are short and the same on every machine; `at` makes them absolute.

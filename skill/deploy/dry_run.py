@@ -63,7 +63,7 @@ def dry_run(cfg: DeployConfig, echo: Echo) -> None:
     else:
         note(f"no skill remembered for stack {cfg.stack_name} in {cfg.state_file}: one is "
              "created, then remembered there")
-        show(steps.package(cfg.create_dir))
+        show(steps.package(cfg, cfg.create_dir))
         note("its manifest without endpoint, events and icons -> "
              f"{cfg.create_dir / 'create-manifest.json'}")
         show(steps.create_skill(cfg, cfg.create_dir / "create-manifest.json"))
@@ -75,7 +75,7 @@ def dry_run(cfg: DeployConfig, echo: Echo) -> None:
     show(steps.describe_stack(cfg))
     note("reads " + ", ".join(steps.STACK_OUTPUTS))
     heading("package")
-    show(steps.package(cfg.build_dir, steps.FUNCTION_ARN_SLOT))
+    show(steps.package(cfg, cfg.build_dir, steps.FUNCTION_ARN_SLOT))
     note(f"{cfg.ask_states}: skillId {skill_id} for ASK profile "
          f"{cfg.ask_profile_key} (and that profile in {cfg.build_dir / 'ask-resources.json'})")
     heading("skill-update")

@@ -103,7 +103,7 @@ def deploy(cfg: DeployConfig, runner: Runner, sleep: Callable[[float], None] = t
     outputs = _outputs(r)
     arn = outputs["FunctionArn"]
     r.enter("package")
-    r.run(steps.package(cfg.build_dir, arn))
+    r.run(steps.package(cfg, cfg.build_dir, arn))
     try:
         pkg = package_in(cfg.project_dir, cfg.build_dir)
         locales = pkg.locales()
@@ -184,7 +184,7 @@ def _skill(r: _Run) -> tuple[str, bool]:
         created = False
     else:
         r.runner.note(f"no skill remembered for {where}: creating one")
-        r.run(steps.package(cfg.create_dir))
+        r.run(steps.package(cfg, cfg.create_dir))
         try:
             pkg = package_in(cfg.project_dir, cfg.create_dir)
             manifest = write_create_manifest(pkg, cfg.create_dir)

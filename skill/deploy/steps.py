@@ -155,10 +155,11 @@ def describe_stack(cfg: DeployConfig) -> Command:
 
 # --- the skill ------------------------------------------------------------------------------
 
-def package(out: Path, function_arn: str | None = None) -> Command:
+def package(cfg: DeployConfig, out: Path, function_arn: str | None = None) -> Command:
     """`hipcoach package`; without an ARN the manifest has no endpoint (for creating)."""
     endpoint = ("--endpoint-arn", function_arn) if function_arn else ()
-    return Command(("hipcoach", "package", *endpoint, "--out", str(out)))
+    home = ("--repository-url", cfg.repository_url) if cfg.repository_url else ()
+    return Command(("hipcoach", "package", *endpoint, *home, "--out", str(out)))
 
 
 def create_skill(cfg: DeployConfig, manifest: Path) -> Command:
