@@ -9,6 +9,7 @@ back to dialog mode.
 
 Which URL a track gets depends on who asked: `for_request` gives one request's view,
 under its public base (skill.audio.public), or says why a device could not play any.
+The now-playing images (skill.audio.art) come from the same store, index and base.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from skill.audio.index import TrackIndex
     from skill.audio.render import TrackRenderer
     from skill.audio.store import TrackStore
+    from skill.content.model import Side
 
 
 class TrackUnavailable(RuntimeError):
@@ -111,6 +113,18 @@ class LazyTracks:
             store = self.renderer.store
         return _url(store, name, base)
 
+    def images_for(self, routine_id: str, step_index: int, side: Side | None,
+                   base: str | None = None) -> tuple[str, str]:
+        """(art, background) URLs of a step's now-playing images, under `base` like the
+        tracks; drawn first where Pillow is (not on Lambda), else ArtUnavailable."""
+        from skill.audio.art import stored_images
+        from skill.content import load_content
+
+        store, index = self._store_and_index()
+        art, background = stored_images(load_content(), store, index, routine_id, step_index,
+                                        side, self.settings.data_dir / "cache" / "render")
+        return _url(store, art, base), _url(store, background, base)
+
     def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
         """Cue clips for dialog-mode SSML: sound id -> (URL, ms), or None without HTTPS.
 
@@ -146,6 +160,10 @@ class RequestTracks:
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str:
         return self.tracks.url_for(routine_id, step_index, side_index, prefs, self.base)
+
+    def images_for(self, routine_id: str, step_index: int,
+                   side: Side | None) -> tuple[str, str]:
+        return self.tracks.images_for(routine_id, step_index, side, self.base)
 
     def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
         """The shared cue clips (HTTPS HIPCOACH_AUDIO_BASE_URL only, see LazyTracks)."""

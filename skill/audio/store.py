@@ -2,8 +2,9 @@
 
 Track names are content hashes, so a stored file never changes under its name:
 both stores mark it immutable for a year and any CDN or device cache is safe.
-Names are validated everywhere (``^[0-9a-f]{16,64}\\.mp3$``) so a name can never
-be a path or an S3 key of something else.
+Names are validated everywhere (``^[0-9a-f]{16,64}\\.(mp3|png)$``) so a name can never
+be a path or an S3 key of something else. The PNGs are the now-playing images
+(skill.audio.art), stored and served beside the tracks with their own content type.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ if TYPE_CHECKING:
 
     from skill.settings import Settings
 
-NAME_RE = re.compile(r"^[0-9a-f]{16,64}\.mp3$")
+NAME_RE = re.compile(r"^[0-9a-f]{16,64}\.(mp3|png)$")
 INDEX_RE = re.compile(r"^index-[0-9a-z-]{8,80}\.json$")
 """Track index files: which stored track plays a (routine, step, side, preferences)."""
 CONTENT_TYPE = "audio/mpeg"
+IMAGE_CONTENT_TYPE = "image/png"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 LOCAL_BASE_URL = "http://127.0.0.1:5000"
 """Default base of the local server's own URLs: the console's, never a device's.
@@ -48,6 +50,12 @@ def check_name(name: str) -> str:
 
 def is_valid_name(name: str) -> bool:
     return isinstance(name, str) and NAME_RE.fullmatch(name) is not None
+
+
+def content_type(name: str) -> str:
+    """What a stored name holds, for the Content-Type a device sees: a device may refuse
+    a PNG served as audio/mpeg."""
+    return IMAGE_CONTENT_TYPE if check_name(name).endswith(".png") else CONTENT_TYPE
 
 
 class TrackStore(Protocol):
@@ -150,7 +158,7 @@ class S3Store:
 
     def put(self, name: str, path: Path) -> None:
         self.client.upload_file(str(path), self.bucket, check_name(name), ExtraArgs={
-            "ContentType": CONTENT_TYPE, "CacheControl": CACHE_CONTROL})
+            "ContentType": content_type(name), "CacheControl": CACHE_CONTROL})
 
     def url(self, name: str) -> str:
         key = check_name(name)

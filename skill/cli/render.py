@@ -11,6 +11,9 @@ the same share one track and are counted once. It says how many tracks are store
 the first missing one to measure this machine's rate, prints the estimated size and time,
 then renders the rest under a progress bar. Stored tracks are skipped: an interrupted run
 resumes where it stopped, and a second run renders nothing.
+
+Both also draw the now-playing images (skill.audio.art) of the routines, once: they do not
+depend on preferences, and stored ones are skipped like tracks.
 """
 
 from __future__ import annotations
@@ -209,6 +212,7 @@ def render_command(routine_ids: tuple[str, ...], all_prefs: bool, hold: str | No
         render_all(renderer, ids, preference_grid(hold, breath, detail, first_side))
         click.echo(f"stored in: {where}")
         click.echo(f"cue clips: {len(renderer.render_cue_clips())}")
+        render_art(renderer, ids)
         return
     prefs = preference_grid(hold or HoldLength.STANDARD.value, breath or BreathPace.NORMAL.value,
                             detail or Detail.DETAILED.value, first_side or Side.LEFT.value)[0]
@@ -231,3 +235,20 @@ def render_command(routine_ids: tuple[str, ...], all_prefs: bool, hold: str | No
     click.echo(f"clips synthesized: {total.synthesized}")
     click.echo(f"tracks reused: {total.tracks_reused}")
     click.echo(f"cue clips: {len(cues)}")
+    render_art(renderer, ids)
+
+
+def render_art(renderer: TrackRenderer, routine_ids: Sequence[str]) -> None:
+    """The routines' now-playing images, drawn once whatever the preferences; needs Pillow."""
+    from skill.audio.art import can_draw, render_images, slots
+
+    if not can_draw():
+        click.echo("now-playing images: skipped (drawing them needs Pillow, in the "
+                   "project's `local` extra); Plays go without art")
+        return
+    count = len(slots(renderer.content, routine_ids))
+    with click.progressbar(length=count, label="Drawing now-playing images") as bar:
+        done = render_images(renderer.content, renderer.store, renderer.index, routine_ids,
+                             renderer.work_dir, progress=lambda: bar.update(1))
+    click.echo(f"now-playing images: {done.images} for {done.steps} steps and sides "
+               f"({done.drawn} drawn, {done.images - done.drawn} already stored)")
