@@ -12,6 +12,7 @@ from skill.cli.chat import chat_command
 from skill.cli.deploy import deploy_command
 from skill.cli.package import package_command
 from skill.cli.render import render_command
+from skill.cli.screens import screens_command
 from skill.cli.script import routines_command, script_command
 from skill.cli.serve import serve_command
 
@@ -22,5 +23,5 @@ def main() -> None:
 
 
 for command in (routines_command, script_command, serve_command, chat_command, render_command,
-                package_command, deploy_command):
+                package_command, deploy_command, screens_command):
     main.add_command(command)

@@ -163,3 +163,26 @@ frame at least 16 kbps (LAME ``-b 16 -F``; without -F LAME writes silence at 8 k
 keeps the average inside the range too. MPEG-2 Layer III at STREAM_SAMPLE_RATE_HZ tops out at
 160 kbps, below the 384 ceiling. STREAM_BITRATE_KBPS above is now only the constant-rate
 baseline benchmarks/audio_cost.py compares against."""
+
+# --- Cards and now-playing images (issue 13, appended) -----------------------------------------
+MAX_CARD_CHARS = 8000
+"""All the text of a card (title, content, text and image URLs together) at most 8,000
+characters [3P quoting Amazon's JSON interface reference, "Response Format": "All of the text
+included in a card cannot exceed 8000 characters. This includes the title, content, text, and
+image URLs."; exchangetuts.com "Alexa skill SSML max length"]. Cards are SimpleCards (title and
+content), cut to this by skill.handlers.cards."""
+NOW_PLAYING_ART_PX = (480, 480)
+"""AudioPlayer `metadata.art` (width, height): "recommended minimum sizes: Artwork: 480 x 480
+pixels", after Amazon's AudioPlayer image guidelines [3P jovotech/jovo-framework
+docs/05_platform-specifics/amazon-alexa/audioplayer.md, "Set Track Metadata", citing
+developer.amazon.com audioplayer-interface-reference.html#images]. Amazon's page itself was not
+in the sources searched here."""
+NOW_PLAYING_BACKGROUND_PX = (1024, 640)
+"""AudioPlayer `metadata.backgroundImage` (width, height): "Background image: 1024 x 640
+pixels", the recommended minimum [3P, the same Jovo page and citation as NOW_PLAYING_ART_PX]."""
+
+# --- APL screens (issue 13, appended) ---------------------------------------------------------
+APL_DEFAULT_IDLE_TIMEOUT_MS = 30_000
+"""An APL document closes after about 30 s without interaction unless `settings.idleTimeout`
+says otherwise [O apl-base-command-properties, PLATFORM.md "APL (screens)"]. Our documents
+never ask for less (skill/screens/apl.py sets more, from the content)."""

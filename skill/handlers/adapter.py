@@ -4,12 +4,13 @@ zone lookup, track URLs, progressive sends, deleting a user's data, logging."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
-from ask_sdk_model.ui import PlayBehavior
+from ask_sdk_model.interfaces.display import Image, ImageInstance
+from ask_sdk_model.ui import PlayBehavior, SimpleCard
 
 from skill.adapters.progressive_target import target_from_envelope
 from skill.audio.public import AudioBase, audio_of, device_problem
@@ -20,13 +21,19 @@ from skill.conversation.convo import Convo
 from skill.conversation.device import Device, World
 from skill.conversation.outcome import Outcome, Plan, Play
 from skill.conversation.tracks import prefs_of
+from skill.core.limits import NOW_PLAYING_ART_PX, NOW_PLAYING_BACKGROUND_PX
 from skill.core.preferences import Preferences
 from skill.core.record import replace
 from skill.core.ssml import escape
 from skill.deps import Deps, Tracks
+from skill.handlers.cards import Card, card_for
 from skill.handlers.interceptors import loaded
 from skill.handlers.requests import device_of, event_of
 from skill.handlers.zone import with_time_zone
+from skill.state import UserState
+
+if TYPE_CHECKING:
+    from skill.audio.art import NowPlaying
 
 MAY_START = (ev.StartRoutine, ev.StartOver, ev.Yes, ev.Resume)
 """Events that may start a routine: the time the streak counts in is looked up first."""
@@ -82,6 +89,11 @@ class ConversationHandler(AbstractRequestHandler):
             handler_input.attributes_manager.delete_persistent_attributes()
             record.deleted = True
         record.state, record.convo = outcome.state, outcome.convo
+        self._card(handler_input, state, outcome, device)
+        if device.screen and device.can_speak:  # APL only where declared (loaded lazily)
+            from skill.screens.directive import screen_directives
+
+            directives = [*directives, *screen_directives(outcome, event, world, deps.log)]
         return build(handler_input, outcome.plan, directives, enqueue_speech=delivered > 0)
 
     def _audio(self, tracks: Tracks | None, audio: AudioBase, convo: Convo, outcome: Outcome,
@@ -107,8 +119,24 @@ class ConversationHandler(AbstractRequestHandler):
             if problem is not None:  # a store or fake that ignored the request's base
                 self.deps.warn_once(f"AudioPlayer devices get spoken coaching: {problem}")
                 return self._without_track(tracks, audio, convo, outcome, device, world)
-            out.append(play_directive(world.content, directive, url))
+            from skill.audio.art import now_playing
+
+            shown = now_playing(tracks, world.content, pos.routine, pos.step, pos.side, prefs,
+                                self.deps.warn_once, audio.device)
+            out.append(play_directive(world.content, directive, url, shown))
         return out, outcome
+
+    def _card(self, handler_input: HandlerInput, before: UserState, outcome: Outcome,
+              device: Device) -> None:
+        """The Alexa app card for this response (skill.handlers.cards); a failure costs
+        only the card."""
+        try:
+            card = card_for(self.deps.content, before, outcome, device.can_speak)
+        except Exception as exc:  # a content or state surprise must not lose the answer
+            self.deps.log.warning("no card: %s: %s", type(exc).__name__, exc)
+            return
+        if card is not None:
+            handler_input.response_builder.set_card(simple_card(card))
 
     def _without_track(self, tracks: Tracks | None, audio: AudioBase, convo: Convo,
                        outcome: Outcome, device: Device,
@@ -134,8 +162,14 @@ def missing(routine: str, step: int, side: int, prefs: Preferences, exc: Excepti
             f"{key.rsplit('/', 1)[-1]} (index key {key}): {reason}")
 
 
-def play_directive(content: Content, play: Play, url: str) -> Any:
-    """AudioPlayer.Play for a planned track (the models load on first use)."""
+def simple_card(card: Card) -> SimpleCard:
+    return SimpleCard(title=card.title, content=card.content)
+
+
+def play_directive(content: Content, play: Play, url: str,
+                   shown: NowPlaying | None = None) -> Any:
+    """AudioPlayer.Play for a planned track (the models load on first use), with the
+    now-playing subtitle, art and background image when there are any."""
     from ask_sdk_model.interfaces.audioplayer import (
         AudioItem,
         AudioItemMetadata,
@@ -145,16 +179,28 @@ def play_directive(content: Content, play: Play, url: str) -> Any:
     )
 
     routine = content.routines[play.pos.routine]
+    subtitle = shown.subtitle if shown else f"Step {play.pos.step + 1}"
     return PlayDirective(
         play_behavior=PlayBehavior(play.behavior),
         audio_item=AudioItem(
             stream=Stream(token=play.token, url=url,
                           offset_in_milliseconds=play.pos.track_offset_ms,
                           expected_previous_token=play.previous),
-            metadata=AudioItemMetadata(title=routine.name,
-                                       subtitle=f"Step {play.pos.step + 1}"),
+            metadata=AudioItemMetadata(
+                title=routine.name, subtitle=subtitle,
+                art=_image(shown.art, NOW_PLAYING_ART_PX, shown.description) if shown else None,
+                background_image=_image(shown.background, NOW_PLAYING_BACKGROUND_PX,
+                                        shown.description) if shown else None),
         ),
     )
+
+
+def _image(url: str | None, size: tuple[int, int], description: str) -> Image | None:
+    """A display Image with one source of its exact size, or None without a URL."""
+    if url is None:
+        return None
+    return Image(content_description=description,
+                 sources=[ImageInstance(url=url, width_pixels=size[0], height_pixels=size[1])])
 
 
 def stop_directive() -> Any:

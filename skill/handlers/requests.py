@@ -70,6 +70,14 @@ def _token(hi: HandlerInput) -> str | None:
     return token if isinstance(token, str) else None
 
 
+def _touch(hi: HandlerInput) -> ev.Event:
+    """A screen touch: the event of the intent its button stands for (skill.screens.touch,
+    loaded only for devices that have a screen)."""
+    from skill.screens.touch import touched
+
+    return touched(getattr(_request(hi), "arguments", None))
+
+
 def _playback(kind: Any) -> Callable[[HandlerInput], ev.Event]:
     return lambda hi: kind(token=_token(hi), offset_ms=_offset(hi))
 
@@ -133,8 +141,12 @@ REQUESTS: dict[str, Callable[[HandlerInput], ev.Event]] = {
     "PlaybackController.NextCommandIssued": _plain(ev.NextCommand),
     "PlaybackController.PreviousCommandIssued": _plain(ev.PreviousCommand),
     "System.ExceptionEncountered": lambda hi: ev.DeviceError(_error_type(hi)),
+    f"{APL}.UserEvent": _touch,
 }
 """Request type -> event; any other type is `Unhandled` and answered quietly."""
+SPEAKING = ("LaunchRequest", "IntentRequest", f"{APL}.UserEvent")
+"""Request types whose response may speak (and show a screen); the rest may carry only
+directives (AudioPlayer, PlaybackController) or nothing (SessionEnded, system)."""
 
 
 def event_of(handler_input: HandlerInput) -> ev.Event:
@@ -163,6 +175,6 @@ def device_of(handler_input: HandlerInput, progressive: bool) -> Device:
         activity=str(activity or ""),
         token=token if isinstance(token, str) else None,
         offset_ms=offset if isinstance(offset, int) and not isinstance(offset, bool) else 0,
-        can_speak=kind in ("LaunchRequest", "IntentRequest"),
+        can_speak=kind in SPEAKING,
         progressive=progressive,
     )

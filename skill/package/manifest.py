@@ -30,10 +30,29 @@ DISTRIBUTION_MODE = "PUBLIC"
 """Anyone in those countries may enable it (PRIVATE: "available only to a private
 distribution list", developer.amazon.com smapi/skill-manifest)."""
 
-INTERFACES: tuple[str, ...] = ("AUDIO_PLAYER",)
+INTERFACES: tuple[str, ...] = ("AUDIO_PLAYER", "ALEXA_PRESENTATION_APL")
 """`apis.custom.interfaces`, the one list of them: AUDIO_PLAYER for streaming mode (the
-device then sends AudioPlayer requests, and Pause/Resume must be in the model). The
-screens work adds ALEXA_PRESENTATION_APL here."""
+device then sends AudioPlayer requests, and Pause/Resume must be in the model);
+ALEXA_PRESENTATION_APL for the screens (skill/screens: RenderDocument, UserEvent)."""
+SUPPORTED_VIEWPORTS: tuple[dict[str, str | int], ...] = (
+    {"mode": "HUB", "shape": "ROUND", "minWidth": 100, "maxWidth": 599, "minHeight": 100,
+     "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279, "minHeight": 100,
+     "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279, "minHeight": 600,
+     "maxHeight": 959},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920, "minHeight": 600,
+     "maxHeight": 1279},
+    {"mode": "TV", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 960, "minHeight": 540,
+     "maxHeight": 540},
+)
+"""ALEXA_PRESENTATION_APL `supportedViewports`: the viewports the documents are laid out for
+(skill/screens/documents use the alexa-viewport-profiles conditions): round small (Echo
+Spot), small hub (Show 5: "width between 960 and 1280 pixels, and the height is less than
+600", developer.amazon.com apl-alexa-viewport-profiles-package), medium hub (Show 8), large
+hub (Show 10/15/21) and TV. The round, medium, large and TV entries are Amazon's own example
+(developer.amazon.com apl-support-for-your-skill); field names: ask_smapi_model
+ViewportSpecification."""
 SUBSCRIPTIONS: tuple[str, ...] = ("SKILL_DISABLED",)
 """Skill events the skill handles (skill/handlers/skill_events.py): disabling the skill
 deletes the user's data. Event names: ask_smapi_model EventNameType."""
@@ -109,10 +128,16 @@ def _locale_json(locale: str, text: Listing) -> dict[str, Any]:
             "smallIconUri": icon_uri(locale, "small"), "largeIconUri": icon_uri(locale, "large")}
 
 
+def _interface(kind: str) -> dict[str, Any]:
+    if kind == "ALEXA_PRESENTATION_APL":
+        return {"type": kind, "supportedViewports": [dict(v) for v in SUPPORTED_VIEWPORTS]}
+    return {"type": kind}
+
+
 def build_manifest(disclaimer: str, endpoint: Endpoint | None = None,
                    repository_url: str = REPOSITORY_URL) -> dict[str, Any]:
     """The whole skill.json; with `endpoint`, requests and skill events both go there."""
-    apis: dict[str, Any] = {"interfaces": [{"type": kind} for kind in INTERFACES]}
+    apis: dict[str, Any] = {"interfaces": [_interface(kind) for kind in INTERFACES]}
     events: dict[str, Any] = {"subscriptions": [{"eventName": n} for n in SUBSCRIPTIONS]}
     if endpoint is not None:
         apis["endpoint"] = events["endpoint"] = endpoint.to_json()
