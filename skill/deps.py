@@ -21,15 +21,27 @@ from skill.core.record import Record, field
 from skill.settings import Settings
 
 if TYPE_CHECKING:  # the packer loads on the first coaching turn, not at cold start
+    from skill.audio.holds import TrackHolds
     from skill.core.packing import SoundUrls
 
 
 class Tracks(Protocol):
     """Streaming-mode audio: one rendered track per step and side (skill.audio). The
-    order of the tracks is the core's (skill.core.plan.track_order), not the store's."""
+    order of the tracks is the core's (skill.core.plan.track_order), not the store's.
+    Optionally also `TimedTracks.holds_for`, the tracks' measured holds."""
 
     def url_for(self, routine_id: str, step_index: int, side_index: int,
                 prefs: Preferences) -> str: ...
+
+
+@runtime_checkable
+class TimedTracks(Protocol):
+    """Tracks that know their measured holds (the optional part of `Tracks`): what the step
+    screen beside a Play is timed with. None when not known (the screen then shows no
+    countdown rather than one that drifts); never renders."""
+
+    def holds_for(self, routine_id: str, step_index: int, side_index: int,
+                  prefs: Preferences) -> TrackHolds | None: ...
 
 
 MAX_SAID = 64

@@ -52,7 +52,7 @@ def _tracks(data_dir: Path) -> dict[str, float]:
 def _index(data_dir: Path) -> dict[str, str]:
     (path,) = (data_dir / "audio" / "tracks").glob("index-*.json")
     entries: dict[str, str] = json.loads(path.read_text())
-    return {k: v for k, v in entries.items() if not k.startswith(("cue/", "image/"))}
+    return {k: v for k, v in entries.items() if not k.startswith(("cue/", "image/", "holds/"))}
 
 
 def test_the_grid_is_every_combination_a_user_can_reach() -> None:
@@ -155,7 +155,7 @@ def test_uploads_to_s3_when_the_store_is_s3(tmp_path: Path, bucket: Any,
     assert len(tracks) == 4 + 4  # tracks and cue clips
     (index_key,) = [k for k in keys if k.startswith("index/")]
     index = json.loads(bucket.get_object(Bucket="hip-audio", Key=index_key)["Body"].read())
-    assert {v for k, v in index.items() if not k.startswith(("cue/", "image/"))} <= tracks
+    assert {v for k, v in index.items() if not k.startswith(("cue/", "image/", "holds/"))} <= tracks
     head = bucket.head_object(Bucket="hip-audio", Key=sorted(tracks)[0])
     assert head["ContentType"] == "audio/mpeg"
     assert not (tmp_path / "audio" / "tracks").exists()  # nothing kept locally

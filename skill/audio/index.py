@@ -5,6 +5,9 @@ synthesizing every line first. The index records each rendered track's name, so
 a runtime without ffmpeg (AWS Lambda) can stream tracks rendered ahead of time
 (`hipcoach render`) without pydub, and falls back to dialog mode when a track is
 not in the index. One index file per content version and voice.
+
+It also holds each planned track's measured holds ("holds/<track name>",
+skill.audio.holds), so the screen beside a Play keeps time with the audio on Lambda.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from skill.audio.holds import TrackHolds, decode_holds, encode_holds, holds_key
 from skill.audio.store import TrackStore
 from skill.core.preferences import Preferences
 from skill.settings import Settings
@@ -39,6 +43,8 @@ class TrackIndex:
     def __init__(self, store: TrackStore, name: str) -> None:
         self.store, self.name = store, name
         self._entries: dict[str, Any] | None = None
+        self._unwritten = False
+        """Entries noted (`note_holds`) but not yet written: the next write takes them."""
         self._lock = threading.Lock()
 
     def _load(self) -> dict[str, Any]:
@@ -70,8 +76,9 @@ class TrackIndex:
             for key, track in pairs:
                 if entries.get(key) != track:
                     entries[key], changed = track, True
-            if changed:
+            if changed or self._unwritten:
                 self.store.write_index(self.name, json.dumps(entries, sort_keys=True).encode())
+                self._unwritten = False
 
     def cues(self) -> dict[str, tuple[str, int]]:
         """Cue clips for SSML <audio>: sound id -> (stored name, length in ms)."""
@@ -87,3 +94,19 @@ class TrackIndex:
 
     def record_cue(self, sound_id: str, name: str, ms: int) -> None:
         self.record(f"cue/{sound_id}", f"{name}|{ms}")
+
+    def note_holds(self, track: str, holds: TrackHolds) -> None:
+        """Keep a planned track's measured holds for the next write of the index (none of
+        its own: planning every preference notes thousands, and each write is a PUT)."""
+        value = encode_holds(holds)
+        with self._lock:
+            entries = self._load()
+            if entries.get(holds_key(track)) != value:
+                entries[holds_key(track)], self._unwritten = value, True
+
+    def holds(self, track: str) -> TrackHolds | None:
+        """The measured holds of a stored track, or None when none were recorded (an index
+        written before holds were, or a damaged entry)."""
+        with self._lock:
+            value = self._load().get(holds_key(track))
+        return decode_holds(value) if value is not None else None

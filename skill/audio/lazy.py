@@ -9,7 +9,8 @@ back to dialog mode.
 
 Which URL a track gets depends on who asked: `for_request` gives one request's view,
 under its public base (skill.audio.public), or says why a device could not play any.
-The now-playing images (skill.audio.art) come from the same store, index and base.
+The now-playing images (skill.audio.art) come from the same store, index and base, and
+the measured holds the step screen is timed with (skill.audio.holds) from the same index.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from skill.core.preferences import Preferences
 from skill.settings import Settings
 
 if TYPE_CHECKING:
+    from skill.audio.holds import TrackHolds
     from skill.audio.index import TrackIndex
     from skill.audio.render import TrackRenderer
     from skill.audio.store import TrackStore
@@ -113,6 +115,16 @@ class LazyTracks:
             store = self.renderer.store
         return _url(store, name, base)
 
+    def holds_for(self, routine_id: str, step_index: int, side_index: int,
+                  prefs: Preferences) -> TrackHolds | None:
+        """The track's measured holds from the index, never rendering: None when the track
+        or its holds are not recorded (the screen then shows no countdown)."""
+        from skill.audio.index import track_key
+
+        _store, index = self._store_and_index()
+        name = index.get(track_key(routine_id, step_index, side_index, prefs))
+        return index.holds(name) if name is not None else None
+
     def images_for(self, routine_id: str, step_index: int, side: Side | None,
                    base: str | None = None) -> tuple[str, str]:
         """(art, background) URLs of a step's now-playing images, under `base` like the
@@ -164,6 +176,10 @@ class RequestTracks:
     def images_for(self, routine_id: str, step_index: int,
                    side: Side | None) -> tuple[str, str]:
         return self.tracks.images_for(routine_id, step_index, side, self.base)
+
+    def holds_for(self, routine_id: str, step_index: int, side_index: int,
+                  prefs: Preferences) -> TrackHolds | None:
+        return self.tracks.holds_for(routine_id, step_index, side_index, prefs)
 
     def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
         """The shared cue clips (HTTPS HIPCOACH_AUDIO_BASE_URL only, see LazyTracks)."""

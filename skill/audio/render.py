@@ -5,6 +5,8 @@ seed 0) with one difference: measured clip durations replace the speech estimate
 So it is paced twice: once with the estimate to learn which lines are needed,
 then, once every line has a clip, with the measured durations. The track's name
 is a hash of its content, so a render is skipped when the store already has it.
+Planning also notes the measured holds in the track index (skill.audio.holds), stored
+or not, so the screen beside a Play is timed with the audio, not the estimate.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from skill.audio.assemble import (
     export_track,
     track_name,
 )
+from skill.audio.holds import measured_holds
 from skill.audio.index import TrackIndex, index_name, track_key
 from skill.audio.media import probe_ms
 from skill.audio.sounds import SOUND_IDS, CueSounds
@@ -151,8 +154,10 @@ class TrackRenderer:
             if e.text and e.text not in {x.text for x in timeline.events}:
                 log.warning("line %s (%r) does not fit its slot and is not played",
                             e.line_id, e.text)
-        return TrackPlan(timeline, clips, track_name(timeline.events, clips, self.sounds,
-                                                     self.chain.describe()))
+        name = track_name(timeline.events, clips, self.sounds, self.chain.describe())
+        if self.index is not None:  # the screens' clock, written with the next index write
+            self.index.note_holds(name, measured_holds(timeline))
+        return TrackPlan(timeline, clips, name)
 
     def _track(self, routine_id: str, step_index: int, side_index: int,
                prefs: Preferences) -> tuple[TrackRef, bool]:

@@ -93,7 +93,8 @@ class ConversationHandler(AbstractRequestHandler):
         if device.screen and device.can_speak:  # APL only where declared (loaded lazily)
             from skill.screens.directive import screen_directives
 
-            directives = [*directives, *screen_directives(outcome, event, world, deps.log)]
+            directives = [*directives, *screen_directives(outcome, event, world, deps.log,
+                                                          tracks)]
         return build(handler_input, outcome.plan, directives, enqueue_speech=delivered > 0)
 
     def _audio(self, tracks: Tracks | None, audio: AudioBase, convo: Convo, outcome: Outcome,

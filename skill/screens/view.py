@@ -4,10 +4,13 @@ The screen shows what the timeline says, nothing of its own: a step screen's hol
 and breaths are read from the same timeline the speech was packed from, with times
 relative to the start of the response's own speech (the final response when progressive
 pieces were sent first: the document is rendered with it, so its clock starts there).
+Beside a streamed track the timeline is the rendered track's, measured at render time
+and passed in by the caller (this module does no I/O).
 """
 
 from __future__ import annotations
 
+from skill.audio.holds import TrackHolds
 from skill.content.model import Content, Routine
 from skill.conversation import events as ev
 from skill.conversation.coach import planned_step
@@ -122,14 +125,16 @@ TEXT_KINDS: dict[type[ev.Event], tuple[str, str]] = {
 """Events whose plain answer gets its own kind and title; any other is an "answer"."""
 
 
-def view_of(outcome: Outcome, event: ev.Event, world: World) -> Screen | None:
-    """The screen for this response, or None when it says nothing to show."""
+def view_of(outcome: Outcome, event: ev.Event, world: World,
+            measured: TrackHolds | None = None) -> Screen | None:
+    """The screen for this response, or None when it says nothing to show. `measured`:
+    the holds of the first Play's rendered track, if known (`play_view`)."""
     plan = outcome.plan
     if plan.turn is not None:
         return turn_view(plan.turn, outcome.state, world)
-    play = next((d for d in plan.audio if isinstance(d, Play)), None)
+    play = first_play(outcome)
     if play is not None:
-        return play_view(play, outcome.state, world)
+        return play_view(play, outcome.state, world, measured)
     if not plan.speech:
         return None
     if outcome.convo.asked is Asked.PICK or (
@@ -191,12 +196,23 @@ def turn_view(tp: TurnPlan, after: UserState, world: World) -> StepView | None:
     return _step(world, tp.pos.routine, planned, holds, first, done)
 
 
-def play_view(play: Play, state: UserState, world: World) -> StepView | None:
+def first_play(outcome: Outcome) -> Play | None:
+    """The Play a step screen is shown beside (the response's first)."""
+    return next((d for d in outcome.plan.audio if isinstance(d, Play)), None)
+
+
+def play_view(play: Play, state: UserState, world: World,
+              measured: TrackHolds | None = None) -> StepView | None:
     """The step screen beside a streamed track: its holds, from where the track starts
     playing (after the lines said before it).
 
-    Timed with the speech-rate estimate: the rendered track's measured clip lengths are
-    not known here, so this screen can drift from the track by the estimate's error."""
+    The holds are the rendered track's, as measured when it was rendered (`measured`,
+    from the track index: the track is paced with measured clip lengths, which the
+    speech-rate estimate misses by seconds a step). A hold starts at the lead (the intro
+    lines said before the track, estimated: a sentence or two) plus its start in the
+    track minus the Play's offset. Without measured holds (an index written before they
+    were recorded, or a store error) the screen shows the step with no countdown rather
+    than one that drifts."""
     pos: Position = play.pos
     planned = planned_step(world, pos)
     if planned is None:
@@ -209,8 +225,11 @@ def play_view(play: Play, state: UserState, world: World) -> StepView | None:
     if not tl.events:
         return None
     lead = sum(estimate_speech_ms(line) for line in play.intro)
-    shift = lead - pos.track_offset_ms
-    holds = holds_of(tl, pos.track_offset_ms, tl.duration_ms, shift)
+    side = next((e.side for e in tl.events if e.side), "")
+    holds = () if measured is None else tuple(
+        Hold(start_ms=lead + h.start_ms - pos.track_offset_ms, hold_ms=h.hold_ms,
+             breath_in_ms=h.breath_in_ms, breath_out_ms=h.breath_out_ms, side=side)
+        for h in measured if h.end_ms > pos.track_offset_ms)
     at = next((e for e in tl.events if e.end_ms > pos.track_offset_ms), tl.events[-1])
     return _step(world, pos.routine, planned, holds, at, None)
 
