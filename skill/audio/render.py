@@ -239,8 +239,13 @@ def _synthesizer(settings: Settings, polly_client: Any | None) -> Synthesizer:
 
             polly_client = boto3.client("polly", region_name=settings.region)
         return PollySpeech(polly_client, settings.polly_voice)
+    if settings.speech in ("auto", "neural"):
+        from skill.audio.neural import embedded_speech  # the neural voice, espeak-ng behind it
+
+        return embedded_speech(settings.voice_env, asked=settings.speech == "neural")
     if settings.speech != "espeak":
-        raise ValueError(f"HIPCOACH_SPEECH={settings.speech!r}: use 'espeak' or 'polly'")
+        raise ValueError(f"HIPCOACH_SPEECH={settings.speech!r}: use 'auto', 'neural', "
+                         "'espeak' or 'polly'")
     return EspeakSpeech()
 
 

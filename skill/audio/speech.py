@@ -267,6 +267,9 @@ class SpeechChain:
             raw = self.synthesizer.synthesize(text, Path(tmp))
             if raw is None:
                 return None
+            if self.cache_key(text) != key:  # it fell back to another voice: cache it as that
+                key = self.cache_key(text)
+                wav, meta = self.cache_dir / f"{key}.wav", self.cache_dir / f"{key}.json"
             segment = _trimmed(load_audio(raw.path).set_channels(1))
             part = Path(tmp) / "clip.wav"
             save_audio(segment, part, format="wav")
