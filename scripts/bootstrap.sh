@@ -10,6 +10,8 @@ need_apt=()
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v lame >/dev/null 2>&1 || need_apt+=(lame)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)  # the simulator's browser tests
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if ((${#need_apt[@]})); then
   echo "bootstrap: installing ${need_apt[*]} (apt)"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -15,6 +15,7 @@ from skill.cli.render import render_command
 from skill.cli.screens import screens_command
 from skill.cli.script import routines_command, script_command
 from skill.cli.serve import serve_command
+from skill.cli.simulator import simulator_command
 
 
 @click.group(help="Hip Coach: a voice coach for hip and pelvis massage.")
@@ -23,5 +24,5 @@ def main() -> None:
 
 
 for command in (routines_command, script_command, serve_command, chat_command, render_command,
-                package_command, deploy_command, screens_command):
+                package_command, deploy_command, screens_command, simulator_command):
     main.add_command(command)

@@ -1,0 +1,1 @@
+"""`hipcoach simulator`: a speaker in the browser (see skill.simulator.app)."""
