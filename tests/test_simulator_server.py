@@ -7,6 +7,7 @@ browser is missing, so the page's player reports are sent by hand.
 from __future__ import annotations
 
 import io
+import json
 import wave
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -159,3 +160,16 @@ def test_a_new_user_starts_with_nothing_saved(client: FlaskClient) -> None:
     assert client.get("/api/setup").get_json()["state"]
     fresh = client.post("/api/new-user").get_json()
     assert fresh["state"] == {}
+
+
+def test_dialog_turns_carry_the_cue_chimes_and_the_voice_plays_them(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    """A speaker (no AudioPlayer) hears the hold, breathe and release chimes, as a device
+    with an HTTPS audio base would: the simulator hands the skill its local clips."""
+    client.post("/api/profile", json={"profile": "speaker"})
+    _say(client, "start glute release")
+    with caplog.at_level("INFO", logger="hipcoach.simulator"):
+        turn = _say(client, "no")["exchanges"][-1]
+    ssml = json.dumps(turn["response"])
+    assert ssml.count("<audio ") >= 2, "no chimes in the dialog turn"
+    assert not [r for r in caplog.records if "not a local audio file" in r.getMessage()]
