@@ -173,3 +173,18 @@ def test_dialog_turns_carry_the_cue_chimes_and_the_voice_plays_them(
     ssml = json.dumps(turn["response"])
     assert ssml.count("<audio ") >= 2, "no chimes in the dialog turn"
     assert not [r for r in caplog.records if "not a local audio file" in r.getMessage()]
+
+
+def test_the_next_and_previous_buttons_move_between_sides(client: FlaskClient) -> None:
+    """The page's Next and Previous buttons act as the device's: glute release's first step
+    is done per side, so Next plays its second side and Previous its first again."""
+    _say(client, "start glute release")
+    first = _say(client, "no")["exchanges"][-1]["directives"][0]["audioItem"]["stream"]
+    playing = {"activity": "PLAYING", "token": first["token"], "offset": 5000}
+    nxt = client.post("/api/button", json={"command": "Next", "player": playing}).get_json()
+    second = nxt["exchanges"][0]["directives"][0]["audioItem"]["stream"]
+    assert second["token"] != first["token"] and second["offsetInMilliseconds"] == 0
+    playing = {"activity": "PLAYING", "token": second["token"], "offset": 3000}
+    back = client.post("/api/button", json={"command": "Previous", "player": playing}).get_json()
+    again = back["exchanges"][0]["directives"][0]["audioItem"]["stream"]
+    assert again["token"] == first["token"] and again["offsetInMilliseconds"] == 0
