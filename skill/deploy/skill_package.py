@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.core.record import Record
+from skill.deploy.jsonfile import read_object
 
 CREATE_MANIFEST = "create-manifest.json"
 RESOURCES = "ask-resources.json"
@@ -109,13 +110,7 @@ def add_profile(base: Path, out: Path, profile: str) -> None:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise PackageError(f"{path} is not a JSON object")
-    return data
+    return read_object(path, PackageError)
 
 
 def _get(node: Any, *path: str) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.core.record import Record
+from skill.deploy.jsonfile import read_object
 
 STATE_VERSION = 1
 ASK_STATES_VERSION = "2020-03-31"
@@ -42,15 +43,7 @@ class RememberedSkill(Record):
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StateError(f"cannot read {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise StateError(f"{path} is not a JSON object")
-    return data
+    return read_object(path, StateError) if path.exists() else None
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
