@@ -214,3 +214,27 @@ def test_an_overlong_card_is_cut_at_a_line_within_the_limit() -> None:
     assert cut.content.endswith("...") and cut.content[:-3] in lines
     assert cut.content[:-3].split("\n")[-1] in lines.split("\n")  # a whole line, not half
     assert fit("Title", "short").content == "short"
+
+
+@pytest.mark.parametrize("routine", ["glute-release", "whole-pelvis"])
+def test_a_step_card_names_the_muscle_its_screen_shows(make_app: Callable[..., SkillApp],
+                                                       content: Content, routine: str) -> None:
+    """The card and the Echo Show's screen describe the same step: one muscle, not the
+    technique's whole list on the card and one of them on the screen."""
+    bodies = coach_through(make_app(), Device(screen=True), routine)
+    pairs = []
+    for body in bodies:
+        shown = [d["datasources"]["payload"] for d in directives(body)
+                 if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+        carded = card(body)
+        if not shown or shown[0].get("kind") not in ("step", "end") or carded is None:
+            continue
+        works = re.search(r"Works: (.+)\.$", carded["content"], re.M)
+        if works is None:  # a start card: its step is the first, later in the text
+            continue
+        pairs.append((works.group(1), shown[0]["muscle"]))
+    assert len(pairs) >= 2
+    for on_card, on_screen in pairs:
+        assert on_card == on_screen
+    several = [t for t, _ in content.steps_of(content.routines[routine]) if len(t.muscles) > 1]
+    assert several, "no step here works several muscles: this test could not fail"

@@ -242,6 +242,18 @@ def routine_duration_ms(content: Content, routine: Routine, prefs: Preferences,
     return found
 
 
+def step_muscle(content: Content, technique: Technique, step: Step) -> str:
+    """The muscle a step works: the technique's muscle its step names (by id or in its
+    words), else the technique's muscles together. One answer for the screen and the card,
+    so they never name different muscles for the same step."""
+    words = " ".join((step.title, *step.say, *step.brief)).lower()
+    for mid in technique.muscles:
+        muscle = content.muscle(mid)
+        if step.id in mid or muscle.name.lower() in words:
+            return muscle.name
+    return " and ".join(content.muscle(m).name for m in technique.muscles)
+
+
 def format_clock(ms: int) -> str:
     """m:ss for listings; h:mm:ss past an hour."""
     total = round(ms / 1000)

@@ -76,10 +76,11 @@ def step_text(content: Content, pos: Position, prefs: Preferences,
         where, named = f"{_cap(first.value)} side first, then {first.other.value}. ", first
     lines = step.brief if prefs.detail is Detail.BRIEF else step.say
     said = " ".join(line.replace("{side}", named.value) for line in lines)
-    muscles = ", ".join(content.muscle(m).name for m in technique.muscles)
+    from skill.core.plan import step_muscle
+
     return (f"Step {pos.step + 1} of {len(pairs)}: {_cap(step.title)}\n"
             f"{where}{TIMED[technique.motion].format(n=prefs.hold_seconds(step.hold))}\n"
-            f"{said}\nWorks: {muscles}.")
+            f"{said}\nWorks: {step_muscle(content, technique, step)}.")
 
 
 def start_text(content: Content, routine_id: str, prefs: Preferences) -> str:

@@ -24,6 +24,7 @@ from skill.core.plan import (
     cached_step_timeline,
     routine_duration_ms,
     side_timeline,
+    step_muscle,
 )
 from skill.core.record import Record
 from skill.core.timeline import Event, Timeline, estimate_speech_ms
@@ -258,20 +259,8 @@ def _step(world: World, routine_id: str, planned: PlannedStep, holds: tuple[Hold
     side = holds[0].side if holds and holds[0].start_ms <= 0 else at.side
     return StepView(routine=routine.name.capitalize(), number=planned.index + 1,
                     count=planned.count, title=planned.step.title, side=side,
-                    muscle=muscle_of(world.content, planned), instruction=_instruction(
-                        planned, side), holds=holds, done=done)
-
-
-def muscle_of(content: Content, planned: PlannedStep) -> str:
-    """The muscle a step works: the technique's muscle its step names (by id or in its
-    words), else the technique's muscles together."""
-    step, ids = planned.step, planned.technique.muscles
-    words = " ".join((step.title, *step.say, *step.brief)).lower()
-    for mid in ids:
-        muscle = content.muscle(mid)
-        if step.id in mid or muscle.name.lower() in words:
-            return muscle.name
-    return " and ".join(content.muscle(m).name for m in ids)
+                    muscle=step_muscle(world.content, planned.technique, planned.step),
+                    instruction=_instruction(planned, side), holds=holds, done=done)
 
 
 def _instruction(planned: PlannedStep, side: str) -> str:
