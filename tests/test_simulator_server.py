@@ -188,3 +188,48 @@ def test_the_next_and_previous_buttons_move_between_sides(client: FlaskClient) -
     back = client.post("/api/button", json={"command": "Previous", "player": playing}).get_json()
     again = back["exchanges"][0]["directives"][0]["audioItem"]["stream"]
     assert again["token"] == first["token"] and again["offsetInMilliseconds"] == 0
+
+
+def test_breaks_in_a_row_are_one_silence_to_skip(app: Flask) -> None:
+    """A hold is several breaks back to back (each at most Alexa's 10 s): "Skip silence"
+    must jump the whole stretch, not one break of it per press."""
+    from skill.simulator.app import _spoken
+
+    ssml = ('<speak>Hold.<break time="10s"/><break time="10s"/><break time="4s"/>'
+            'Breathe out.<break time="1s"/>Release.</speak>')
+    spoken = _spoken(app.extensions["hipcoach_voice"], ssml)
+    assert spoken is not None
+    assert [end - start for start, end in spoken["silences"]] == [24_000, 1000]
+
+
+def test_each_browser_keeps_its_own_day(app: Flask) -> None:
+    """"Come back tomorrow" in one tab moves that tab's user a day, not another tab's."""
+    later, today = app.test_client(), app.test_client()
+    for browser in (later, today):
+        _say(browser, "start glute release")
+        _say(browser, "no")
+    assert later.post("/api/tomorrow").get_json()["days"] == 1
+    assert today.get("/api/setup").get_json()["days"] == 0
+    _say(today, "start glute release")
+    _say(later, "start glute release")
+    assert today.get("/api/setup").get_json()["state"]["history"]["last_day"] == "2026-03-02"
+    assert later.get("/api/setup").get_json()["state"]["history"]["last_day"] == "2026-03-03"
+
+
+def test_old_voice_files_are_removed_to_stay_under_the_cap(app: Flask, tmp_path: Path) -> None:
+    """Rendered responses are kept for replay, but not without end: past the cap the least
+    recently used go, never the one just spoken."""
+    from skill.simulator.voice import Voice
+
+    chain = app.extensions["hipcoach_voice"].chain
+    first = Voice(chain, tmp_path / "voice", tmp_path / "sounds", max_bytes=10**9)
+    names = [first.render(f'<speak>Line {n}.<break time="1s"/></speak>').name
+             for n in range(4)]
+    sizes = [(tmp_path / "voice" / n).stat().st_size for n in names]
+    first.render('<speak>Line 0.<break time="1s"/></speak>')  # used again: now the newest
+    capped = Voice(chain, tmp_path / "voice", tmp_path / "sounds",
+                   max_bytes=sizes[0] + sizes[3] + 10)
+    newest = capped.render('<speak>Line 3.<break time="1s"/></speak>').name
+    left = {p.name for p in (tmp_path / "voice").glob("*.wav")}
+    assert newest in left and names[0] in left
+    assert names[1] not in left and names[2] not in left

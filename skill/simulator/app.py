@@ -14,6 +14,8 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -135,6 +137,13 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
                 application_id=settings.skill_id or DEFAULT_SKILL_ID)
         return key, conversations[key]
 
+    @contextmanager
+    def turn(conv: Conversation) -> Iterator[None]:
+        """One turn at a time through the skill, on this conversation's simulated day."""
+        with lock:
+            clock.days = conv.days
+            yield
+
     def send(envelope: JsonDict) -> tuple[JsonDict, list[Speech]]:
         base = AudioBase(url=request.host_url.rstrip("/"), source="the simulator",
                          device=False)
@@ -165,7 +174,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
                 "ends": x.request["request"]["type"] != "SessionEndedRequest"
                 and not conv.device().in_session})
         reply = jsonify({"exchanges": shown, "state": saved(conv), "profile": conv.profile,
-                         "days": clock.days, "user": conv.user_id})
+                         "days": conv.days, "user": conv.user_id})
         reply.set_cookie(COOKIE, key, httponly=True, samesite="Strict")
         return reply
 
@@ -188,7 +197,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
 
     def _setup(key: str, conv: Conversation) -> Response:
         reply = jsonify({"chips": examples, "profiles": list(PROFILES), "profile": conv.profile,
-                         "state": saved(conv), "days": clock.days, "user": conv.user_id})
+                         "state": saved(conv), "days": conv.days, "user": conv.user_id})
         reply.set_cookie(COOKIE, key, httponly=True, samesite="Strict")
         return reply
 
@@ -199,7 +208,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
             return answer(key, conv, [])
-        with lock:
+        with turn(conv):
             conv.player = PlayerReport.parse(data.get("player"))
             return answer(key, conv, conv.say(text, send))
 
@@ -210,7 +219,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
         kind, token, offset = data.get("kind"), data.get("token"), data.get("offset")
         if not isinstance(token, str) or not isinstance(offset, (int, float)):
             return jsonify({"error": "token and offset are needed"}), 400
-        with lock:
+        with turn(conv):
             conv.player = PlayerReport.parse(data.get("player"))
             try:
                 exchange = conv.event(str(kind), token, int(offset), send)
@@ -222,7 +231,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
     def button() -> tuple[Response, int] | Response:
         key, conv = conversation()
         data = body()
-        with lock:
+        with turn(conv):
             conv.player = PlayerReport.parse(data.get("player"))
             try:
                 exchange = conv.button(str(data.get("command")), send)
@@ -233,7 +242,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
     @app.post("/api/profile")
     def profile() -> tuple[Response, int] | Response:
         key, conv = conversation()
-        with lock:
+        with turn(conv):
             try:
                 conv.switch(str(body().get("profile")))
             except ValueError as exc:
@@ -243,7 +252,7 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
     @app.post("/api/new-user")
     def new_user() -> Response:
         key, conv = conversation()
-        with lock:
+        with turn(conv):
             conv.new_user()
             return _setup(key, conv)
 
@@ -251,9 +260,9 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
     def tomorrow() -> Response:
         """'Come back tomorrow': the session ends and the skill's clock moves a day."""
         key, conv = conversation()
-        with lock:
+        with turn(conv):
             conv.say("exit", send)
-            clock.days += 1
+            conv.days += 1
             conv.player = PlayerReport()
             return _setup(key, conv)
 

@@ -35,7 +35,8 @@ MAX_TEXT = 500
 
 
 class SimClock:
-    """The skill's clock and the envelopes' timestamps: real time plus whole simulated days."""
+    """The skill's clock and the envelopes' timestamps: real time plus whole simulated days
+    (the days of the conversation whose turn it is; the app sets them under its lock)."""
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         self._now, self.days = now, 0
@@ -95,6 +96,9 @@ class Conversation(Record, frozen=False):
     user_id: str = field(default_factory=lambda: f"amzn1.ask.account.sim-{uuid.uuid4().hex}")
     player: PlayerReport = field(default_factory=PlayerReport)
     factory: EnvelopeFactory | None = None
+    days: int = 0
+    """This browser's simulated days ahead ("come back tomorrow"): the shared clock is set
+    to it for each of its turns, so one tab moving a day does not move another's."""
 
     def device(self) -> EnvelopeFactory:
         """The envelope factory for this profile (built on first use, kept for the session)."""

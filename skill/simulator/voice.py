@@ -28,6 +28,9 @@ log = logging.getLogger("hipcoach.simulator")
 
 VOICE_VERSION = "1"
 """Bump when the assembly here changes, so cached response audio is rebuilt."""
+MAX_VOICE_BYTES = 300 * 1024 * 1024
+"""Our cap on the rendered responses kept on disk (about 100 minutes of 24 kHz speech); the
+least recently used go first, so a long day of trying routines does not fill the disk."""
 SOUND_MAX_MS = 240_000
 """Our cap on one <audio> clip's length (Alexa's own SSML audio limit is lower); a bad file
 must not make an endless response."""
@@ -59,9 +62,33 @@ def _silence(ms: int) -> Any:
 class Voice:
     """Renders SSML with a speech chain; files are named by a hash of SSML and voice."""
 
-    def __init__(self, chain: SpeechChain, out_dir: Path, sounds_dir: Path) -> None:
+    def __init__(self, chain: SpeechChain, out_dir: Path, sounds_dir: Path,
+                 max_bytes: int = MAX_VOICE_BYTES) -> None:
         self.chain, self.out_dir, self.sounds_dir = chain, out_dir, sounds_dir
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
+        with self._lock:
+            self._prune(keep=None)
+
+    def _prune(self, keep: Path | None) -> None:
+        """Delete the least recently used WAVs until the folder is under `max_bytes`
+        (never `keep`, the one just made or reused). A file that cannot be read or removed
+        is skipped: cleaning up must never break speaking."""
+        try:
+            found = [(p.stat(), p) for p in self.out_dir.glob("*.wav") if p != keep]
+        except OSError:
+            return
+        total = sum(st.st_size for st, _ in found) + (
+            keep.stat().st_size if keep is not None and keep.is_file() else 0)
+        for st, path in sorted(found, key=lambda f: f[0].st_mtime):
+            if total <= self.max_bytes:
+                break
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.info("simulator: could not remove %s: %s", path.name, exc)
+                continue
+            total -= st.st_size
 
     def _sound(self, src: str) -> Any | None:
         """A cue clip the skill put in <audio>, when it is one of our audio files."""
@@ -88,7 +115,10 @@ class Voice:
                 piece = prepared_speech(clip, clip.duration_ms) if clip is not None else None
             elif isinstance(segment, Pause):
                 piece = _silence(segment.ms)
-                silences.append(Silence(start_ms=at, end_ms=at + segment.ms))
+                if silences and silences[-1].end_ms == at:  # breaks in a row: one silence
+                    silences[-1] = Silence(start_ms=silences[-1].start_ms, end_ms=at + segment.ms)
+                else:
+                    silences.append(Silence(start_ms=at, end_ms=at + segment.ms))
             else:
                 assert isinstance(segment, Sound)
                 piece = self._sound(segment.src)
@@ -108,4 +138,7 @@ class Voice:
                 part = path.with_suffix(".part")
                 save_audio(whole, part, format="wav")
                 part.replace(path)
+            else:
+                path.touch()  # recently used: the last to be pruned
+            self._prune(keep=path)
         return Spoken(name=name, duration_ms=at, silences=tuple(silences), text=text)
