@@ -115,6 +115,13 @@ class Knowledge(Record):
     conditions: tuple[Condition, ...]
     areas: tuple[Area, ...]
 
+    @property
+    def first_words(self) -> str:
+        """The disclaimer and the key safety rule: said once to every user before their
+        first routine, whether they opened the skill or started a routine in one breath."""
+        key_rule = next((r.text for r in self.safety if r.key), "")
+        return f"{self.disclaimer} {key_rule}".strip()
+
     def area_for_muscle(self, muscle: str | None) -> Area | None:
         """The area a muscle is worked in: the area named like it, else the first that
         lists it ("gluteus maximus" -> glutes). Lets "my piriformis is tight" and

@@ -75,22 +75,25 @@ def _question(name: str) -> Callable[..., Outcome]:
 
 def _launch(t: Moves) -> Outcome:
     state, k = t.state, t.world.content.knowledge
-    if not state.safety_heard:
-        key_rule = next(r.text for r in k.safety if r.key)
+    pos = t.pos if state.position is not None else None  # a new user loads no plan
+    target = t.resume_target(pos) if pos is not None else None
+    if not state.safety_heard and target is None:
         return answers.say(replace(state, safety_heard=True), t.convo,
                            "Welcome to Hip Coach. I'll talk you through hip and pelvis massage, "
-                           f"one step at a time. {k.disclaimer} {key_rule} You can say start "
+                           f"one step at a time. {k.first_words} You can say start "
                            "glute release, list routines, or ask what you need. What would you "
                            "like to do?", "Say list routines, or start glute release.")
-    pos = t.pos
-    target = t.resume_target(pos) if pos is not None else None
     if pos is not None and target is not None:
         planned = planned_step(t.world, target)
         assert planned is not None
         name = t.world.content.routines[pos.routine].name
-        return t.say(f"Welcome back. You were about to do step {target.step + 1} of {name}, "
-                     f"{planned.step.title}. Would you like to continue, or start something "
-                     "new?", f"Say yes to continue {name}, or name another routine.",
+        # a routine begun before the safety words were said (older saved state) hears them
+        # here, without losing the offer to go on
+        first = "" if state.safety_heard else f"{k.first_words} "
+        t.state = replace(t.state, safety_heard=True)
+        return t.say(f"Welcome back. {first}You were about to do step {target.step + 1} of "
+                     f"{name}, {planned.step.title}. Would you like to continue, or start "
+                     "something new?", f"Say yes to continue {name}, or name another routine.",
                      asked=Asked.RESUME)
     if pos is not None:  # its last step was skipped: the routine is over
         t.state = replace(t.state, position=None, last_finished=pos.routine)

@@ -153,12 +153,15 @@ class Moves:
             return self.say(f"{routine.name.capitalize()} works the area that hurt earlier "
                             "today, so let's leave it until tomorrow. Which other routine "
                             "would you like?", NOT_IN_ROUTINE_REPROMPT, asked=Asked.PICK)
+        # "Alexa, ask hip coach to start glute release" skips the welcome: the disclaimer
+        # and the key safety rule are said here instead, before the first routine
+        first = "" if self.state.safety_heard else content.knowledge.first_words
         self.state = replace(progress.routine_started(self.state, self.world.now),
-                             position=pos, stream_failed=False)
+                             position=pos, stream_failed=False, safety_heard=True)
         total = minutes_of(routine_duration_ms(content, routine,
                                                self.state.effective_prefs(chosen)))
         intro = (f"{lead}Let's do {routine.name}. It takes about {total} minutes.",
-                 equipment_sentence(content, routine))
+                 equipment_sentence(content, routine), first)
         return self.deliver(pos, intro)
 
     def start_over(self) -> Outcome:

@@ -90,12 +90,11 @@ def start_text(content: Content, routine_id: str, prefs: Preferences) -> str:
     routine = content.routines[routine_id]
     k = content.knowledge
     total = minutes_of(routine_duration_ms(content, routine, prefs))
-    key_rule = next((r.text for r in k.safety if r.key), "")
     steps = "\n".join(f"{i}. {_cap(s.title)}"
                       for i, (_, s) in enumerate(content.steps_of(routine), 1))
     need = equipment_sentence(content, routine)
     return (f"About {total} minutes. {need}".rstrip() +
-            f"\n{key_rule} {k.disclaimer}".rstrip() + f"\n\nSteps:\n{steps}")
+            f"\n{k.first_words}" + f"\n\nSteps:\n{steps}")
 
 
 def summary_text(content: Content, routine_id: str, before: UserState,
