@@ -158,3 +158,23 @@ def test_a_broken_lookup_still_starts_the_routine(make_app: Callable[..., SkillA
     out = make_app(zones=Broken()).handle(Device().start("glute-release"))
     assert "glute release" in plain(speech(out)).lower()
     assert caplog.text.count("time zone lookup raised RuntimeError") == 1
+
+
+@pytest.mark.parametrize("audio_player", [False, True], ids=["speaker", "echo"])
+def test_going_on_with_a_routine_the_next_day_counts_that_day(
+        make_app: Callable[..., SkillApp], audio_player: bool) -> None:
+    """Started on Monday, stopped halfway, finished on Tuesday after "welcome back... yes":
+    the person practised two days running, and the progress answer says so."""
+    clock = Clock(datetime(2026, 11, 23, 18, 0, tzinfo=UTC))
+    app = make_app(clock=clock, zones=Zones(None))
+    device = Device(audio_player=audio_player)
+    start_screened(app.handle, device, "glute-release")
+    device.receive(app.handle(device.intent("AMAZON.StopIntent")))
+    clock.now += timedelta(days=1)
+    device.session_id, device.attributes, device.player = None, {}, None
+    welcome = plain(speech(device.receive(app.handle(device.launch()))))
+    assert welcome.startswith("Welcome back. You were about to do")
+    device.receive(app.handle(device.intent("AMAZON.YesIntent")))
+    progress = plain(speech(app.handle(device.intent("ProgressIntent"))))
+    assert "2 days in a row" in progress, progress
+    assert re.search(r"\b2 sessions\b", progress), progress

@@ -244,6 +244,7 @@ class Moves:
                                 "again?", f"Say yes to start {name} again, or list routines.",
                                 asked=Asked.AGAIN)
             return self.not_in_routine()
+        self.state = progress.resumed(self.state, self.world.now)
         if self.streamed(pos) and not pos.step_done and self.clear(pos) == pos:
             if not restart or self._in_place(pos):
                 return self.play(pos) if self.hands_free is not None \

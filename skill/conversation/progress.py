@@ -1,8 +1,8 @@
 """Sessions, minutes, streaks and completions: counted here and nowhere else.
 
 Both delivery modes call these: dialog mode when a turn completes a step, streaming
-mode when a track finishes. A routine counts as a session when it starts and as
-finished once, when its last step is delivered.
+mode when a track finishes. A routine counts as a session when it starts (and again when
+it is resumed on a later day) and as finished once, when its last step is delivered.
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ def local_day(state: UserState, now: datetime) -> date:
 def routine_started(state: UserState, now: datetime) -> UserState:
     """A session begins: counted, and the streak extended or restarted."""
     return replace(state, history=state.history.with_session(local_day(state, now)))
+
+
+def resumed(state: UserState, now: datetime) -> UserState:
+    """Going on with a routine begun on an earlier day counts as today's session, so the
+    streak sees a person who practised both days; on the same day nothing changes."""
+    if state.history.last_day == local_day(state, now).isoformat():
+        return state
+    return routine_started(state, now)
 
 
 def time_played(state: UserState, ms: int) -> UserState:
