@@ -9,11 +9,13 @@ every wait is on a condition. A screenshot per profile goes to build/test-artifa
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,19 +45,23 @@ pytestmark = pytest.mark.skipif(
 
 
 class Recording(SkillApp):
-    """The real skill, remembering each request it handled (type and offset)."""
+    """The real skill, remembering each request it handled (type, offset and token)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.seen: list[tuple[str, int | None]] = []
+        self.seen: list[tuple[str, int | None, str | None]] = []
 
     def handle(self, event: Any, context: Any = None, **kwargs: Any) -> dict[str, Any]:
         request = event["request"]
-        self.seen.append((request["type"], request.get("offsetInMilliseconds")))
+        self.seen.append((request["type"], request.get("offsetInMilliseconds"),
+                          request.get("token")))
         return super().handle(event, context, **kwargs)
 
     def offsets(self, kind: str) -> list[int]:
-        return [o for k, o in self.seen if k == kind and o is not None]
+        return [o for k, o, _ in self.seen if k == kind and o is not None]
+
+    def tokens(self, kind: str) -> list[str]:
+        return [t for k, _, t in self.seen if k == kind and t is not None]
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +204,163 @@ def test_echo_show_previews_the_screen_with_a_countdown(server: tuple[str, Recor
     wait(browser, lambda d: (_seconds(d.find_element(By.ID, "countdown").text) or first) < first)
     assert "step 1 of" in browser.find_element(By.ID, "screen-title").text
     _shot(browser, "echo-show")
+
+
+# ---- the rest of the page, as a person uses it -------------------------------------------
+VOICE_NOW = """const v = document.getElementById('voice');
+return [v.currentTime * 1000, v.paused, v.src, current && current.silences];"""
+
+
+def _in_a_long_silence(driver: webdriver.Chrome) -> tuple[float, str, list[int]] | None:
+    """The voice's time, file and the silence it is in, when at least 3 s of it remain."""
+    at, paused, src, silences = _js(driver, VOICE_NOW)
+    if paused or not silences:
+        return None
+    gap = next((g for g in silences if g[0] <= at and g[1] - at > 3000), None)
+    return (at, src, gap) if gap else None
+
+
+def test_skip_silence_jumps_the_voice_past_a_pause(server: tuple[str, Recording],
+                                                   browser: webdriver.Chrome) -> None:
+    url, _skill = server
+    _open(browser, url, "speaker")
+    _start_glute_release(browser)
+    at, src, gap = wait(browser, _in_a_long_silence)
+    browser.find_element(By.ID, "skip").click()
+    after, paused, now_src, _ = _js(browser, VOICE_NOW)
+    assert now_src == src and not paused
+    assert gap[1] - 100 <= after < gap[1] + 1000  # at the silence's end, not further
+    assert after - at > 2000  # a real jump, not playback
+    wait(browser, lambda d: _js(d, VOICE_NOW)[0] > after + 300)  # speaking on from there
+
+
+def test_that_hurts_during_a_spoken_hold_is_answered_at_once(server: tuple[str, Recording],
+                                                            browser: webdriver.Chrome) -> None:
+    """On a speaker, talking over Alexa stops her: the answer to "that hurts" is heard now,
+    not after the rest of the hold's silence."""
+    url, _skill = server
+    _open(browser, url, "speaker")
+    _start_glute_release(browser)
+    _at, src, _gap = wait(browser, _in_a_long_silence)
+    lines = len(browser.find_elements(By.CSS_SELECTOR, "#transcript .alexa"))
+    _say(browser, "that hurts")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#transcript .alexa")) > lines)
+    answer = browser.find_elements(By.CSS_SELECTOR, "#transcript .alexa")[-1].text
+    assert "skip" in answer.lower()  # the pain answer: ease off, or skip the step
+    # the voice now plays the answer from its start, not the rest of the hold
+    wait(browser, lambda d: _js(d, VOICE_NOW)[2] != src and not _js(d, VOICE_NOW)[1], timeout=30)
+    assert _js(browser, VOICE_NOW)[0] < 10_000
+
+
+def _token(driver: webdriver.Chrome) -> str | None:
+    found = _js(driver, "return track.token")
+    return str(found) if found else None
+
+
+def _now_playing(driver: webdriver.Chrome) -> str:
+    return str(driver.find_element(By.ID, "now-playing").text)
+
+
+def test_the_page_buttons_move_to_the_other_side_and_back(server: tuple[str, Recording],
+                                                         browser: webdriver.Chrome) -> None:
+    url, skill = server
+    _open(browser, url, "echo")
+    _start_glute_release(browser)
+    wait(browser, lambda d: _track_time(d) > 1.0)
+    first = _token(browser)
+    assert first and "left side" in _now_playing(browser)
+    browser.find_element(By.ID, "btn-next").click()
+    wait(browser, lambda d: _token(d) not in (None, first))
+    second = _token(browser)
+    wait(browser, lambda d: second in skill.tokens("AudioPlayer.PlaybackStarted"))
+    wait(browser, lambda d: _track_time(d) > 0.5)
+    assert "Step 1 of 2, right side" in _now_playing(browser)  # the same step, other side
+    assert first in skill.tokens("AudioPlayer.PlaybackStopped")  # the first was stopped
+
+    started = len(skill.tokens("AudioPlayer.PlaybackStarted"))
+    browser.find_element(By.ID, "btn-previous").click()
+    wait(browser, lambda d: len(skill.tokens("AudioPlayer.PlaybackStarted")) > started)
+    assert skill.tokens("AudioPlayer.PlaybackStarted")[-1] == first
+    assert skill.offsets("AudioPlayer.PlaybackStarted")[-1] < 1000  # from its beginning
+    assert "left side" in _now_playing(browser)
+
+
+def test_the_next_track_follows_when_one_finishes(server: tuple[str, Recording],
+                                                 browser: webdriver.Chrome) -> None:
+    """Hands-free: NearlyFinished enqueues the other side, Finished starts it. The test
+    drags the player near the end, as a person would, instead of waiting two minutes."""
+    url, skill = server
+    _open(browser, url, "echo")
+    _start_glute_release(browser)
+    wait(browser, lambda d: _track_time(d) > 1.0)
+    first = _token(browser)
+    duration = float(_js(browser, "return document.getElementById('track').duration"))
+    _js(browser, f"document.getElementById('track').currentTime = {duration - 11.5}")
+    wait(browser, lambda d: first in skill.tokens("AudioPlayer.PlaybackNearlyFinished"))
+    wait(browser, lambda d: first in skill.tokens("AudioPlayer.PlaybackFinished"), timeout=40)
+    wait(browser, lambda d: _token(d) not in (None, first))
+    second = _token(browser)
+    wait(browser, lambda d: second in skill.tokens("AudioPlayer.PlaybackStarted"))
+    wait(browser, lambda d: _track_time(d) > 0.5)  # and it plays
+    assert "right side" in _now_playing(browser)
+    finished = skill.offsets("AudioPlayer.PlaybackFinished")[-1]
+    assert abs(finished - duration * 1000) < 500  # the end of the track, as measured
+
+
+def _scale(driver: webdriver.Chrome) -> float:
+    transform = str(driver.find_element(By.ID, "breath").get_attribute("style"))
+    found = re.search(r"scale\(([\d.]+)\)", transform)
+    assert found, transform
+    return float(found.group(1))
+
+
+def _breath(driver: webdriver.Chrome) -> str:
+    return str(driver.find_element(By.ID, "breath-label").text)
+
+
+def test_echo_show_breathing_guide_swells_in_and_shrinks_out(server: tuple[str, Recording],
+                                                            browser: webdriver.Chrome) -> None:
+    url, _skill = server
+    _open(browser, url, "echo-show")
+    _start_glute_release(browser)
+    wait(browser, lambda d: _track_time(d) > 0.5)
+    hold = wait(browser, lambda d: _js(d, "return preview.payload && preview.payload.holds[0]"))
+    start = _js(browser, "return preview.trackStart") + hold["start"]
+    _js(browser, f"document.getElementById('track').currentTime = {start / 1000 + 0.2}")
+    wait(browser, lambda d: _breath(d) == "Breathe in")
+    low = _scale(browser)
+    wait(browser, lambda d: _breath(d) == "Breathe in" and _scale(d) > low + 0.1)  # swells
+    wait(browser, lambda d: _breath(d) == "Breathe out")
+    high = _scale(browser)
+    wait(browser, lambda d: _breath(d) == "Breathe out" and _scale(d) < high - 0.1)  # shrinks
+    left = _seconds(browser.find_element(By.ID, "countdown").text)
+    assert left is not None and hold["ms"] / 1000 - 20 < left <= hold["ms"] / 1000
+    _shot(browser, "echo-show-breathing")
+
+
+def _state(driver: webdriver.Chrome) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(driver.find_element(By.ID, "state").text or "{}")
+    return found
+
+
+def test_come_back_tomorrow_offers_to_resume_and_a_new_user_starts_fresh(
+        server: tuple[str, Recording], browser: webdriver.Chrome) -> None:
+    url, _skill = server
+    _open(browser, url, "speaker")
+    _start_glute_release(browser)
+    wait(browser, lambda d: (_state(d).get("position") or {}).get("routine") == "glute-release")
+    day = date.fromisoformat(_state(browser)["history"]["last_day"])
+
+    browser.find_element(By.ID, "tomorrow").click()
+    wait(browser, lambda d: d.find_element(By.ID, "clock").text == "simulated day +1")
+    _say(browser, "open hip coach")
+    wait(browser, lambda d: re.search(r"Welcome back\. You were about to do step \d of "
+                                      r"glute release", _transcript(d)))
+    _say(browser, "yes")
+    wait(browser, lambda d: _state(d)["history"]["last_day"] == str(day + timedelta(days=1)))
+    assert _state(browser)["history"]["streak"] == 2  # two days in a row
+
+    browser.find_element(By.ID, "new-user").click()
+    wait(browser, lambda d: _state(d) == {})
+    _say(browser, "open hip coach")
+    wait(browser, lambda d: "Welcome to Hip Coach" in _transcript(d))

@@ -10,6 +10,8 @@ const track = { token: null, url: null, offset: 0, activity: "IDLE", queued: nul
 let requests = Promise.resolve(); // one request to the skill at a time, in order
 let voices = Promise.resolve();   // speech and the directives that wait for it, in order
 let current = null;               // the spoken response now playing (its silences)
+let turn = 0;                     // bumped when the user speaks: what was queued before is cut
+let cut = null;                   // ends the speech now playing (barge-in)
 const preview = { payload: null, origin: 0, byTrack: false, trackStart: 0 };
 
 function line(cls, text) {
@@ -52,8 +54,10 @@ function show(result) {
     else if (x.screen) showScreen(x.screen, x.directives);
     if (x.kind === "SessionEndedRequest") line("note", "(session ended)");
     for (const d of x.directives) {
-      if (d.type === "AudioPlayer.Play" && x.speech) voices = voices.then(() => directive(d));
-      else directive(d);
+      if (d.type === "AudioPlayer.Play" && x.speech) {
+        const mine = turn;  // a track after speech the user talked over is not started
+        voices = voices.then(() => { if (mine === turn) directive(d); });
+      } else directive(d);
     }
     $("request").textContent = JSON.stringify(x.request, null, 2);
     $("response").textContent = JSON.stringify(x.response, null, 2);
@@ -64,15 +68,29 @@ function show(result) {
 
 function speak(spoken, who, screen, directives) {
   line("alexa", who + (spoken.text || "(no words)"));
+  const mine = turn;
   voices = voices.then(() => new Promise((resolve) => {
+    if (mine !== turn) { resolve(); return; }  // talked over before it began
     if (screen) showScreen(screen, directives || []);
     if (!spoken.url) { resolve(); return; }
     current = spoken;
-    const finish = () => { current = null; voiceEl.onended = voiceEl.onerror = null; resolve(); };
+    const finish = () => {
+      current = cut = null; voiceEl.onended = voiceEl.onerror = null; resolve();
+    };
+    cut = () => { voiceEl.pause(); finish(); };
     voiceEl.onended = finish; voiceEl.onerror = finish;
     voiceEl.src = spoken.url;
     voiceEl.play().catch(finish);
   }));
+}
+
+// The user speaks (or presses a button): as on a speaker, Alexa stops talking at once and
+// what it had still to say is dropped, so "that hurts" during a hold is answered now, not
+// after the hold's silence.
+function bargeIn() {
+  turn += 1;
+  if (cut) cut();
+  if (preview.payload && !preview.byTrack) preview.payload = { ...preview.payload, holds: [] };
 }
 
 function skipSilence() {
@@ -202,6 +220,7 @@ function tick() {
 function say(text) {
   if (!text.trim()) return;
   line("you", `you> ${text}`);
+  bargeIn();
   call("/api/say", () => ({ text, player: report() }));
 }
 
@@ -225,7 +244,7 @@ function applied(result) {
 }
 
 function reset() {
-  trackEl.pause(); voiceEl.pause();
+  trackEl.pause(); bargeIn();
   Object.assign(track, { token: null, url: null, offset: 0, activity: "IDLE", queued: null });
   $("now-playing").textContent = "Nothing playing";
 }
@@ -236,12 +255,13 @@ $("profile").onchange = () => { reset(); requests = requests.then(() => post("/a
 $("new-user").onclick = () => { reset(); line("note", "(a new user)"); requests = requests.then(() => post("/api/new-user").then(applied)); };
 $("tomorrow").onclick = () => { reset(); line("note", "(a day later)"); requests = requests.then(() => post("/api/tomorrow").then(applied)); };
 for (const [id, command] of [["btn-pause", "Pause"], ["btn-play", "Play"], ["btn-next", "Next"], ["btn-previous", "Previous"]]) {
-  $(id).onclick = () => { line("event", `(button: ${command})`); call("/api/button", () => ({ command, player: report() })); };
+  $(id).onclick = () => { line("event", `(button: ${command})`); bargeIn(); call("/api/button", () => ({ command, player: report() })); };
 }
 const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
 if (Recognition) {
   $("mic").hidden = false;
   $("mic").onclick = () => {
+    bargeIn();  // as the wake word does
     const rec = new Recognition();
     rec.lang = "en-US";
     rec.onresult = (e) => say(e.results[0][0].transcript);
