@@ -68,7 +68,8 @@ class Deps(Record, frozen=False):
     tracks: Tracks | None = None
     """None: streaming mode is off and every device gets dialog mode."""
     sounds: SoundUrls | None = None
-    """Cue clips for SSML <audio> in dialog mode; None asks the tracks (HTTPS only)."""
+    """Cue clips for SSML <audio> in dialog mode, the same for every request (tests); None
+    asks the tracks, under each request's base (HTTPS for a device)."""
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("hipcoach"))
     zones: ZoneLookup = field(default_factory=NullZoneLookup)
     """The device's time zone (Alexa Settings API); the null lookup keeps UTC days."""
@@ -76,6 +77,9 @@ class Deps(Record, frozen=False):
     """Set after the cue clips could not be had once, so later turns do not retry."""
     said: set[str] = field(default_factory=set, repr=False)
     """Warnings already logged once (why devices get no streaming), not to repeat them."""
+    found_sounds: dict[str | None, SoundUrls] = field(default_factory=dict, repr=False)
+    """Cue clip URLs already found, by the request base they are under (None: the
+    configured one), so a base's later turns are packed with them from the start."""
 
     def tracks_for(self, audio: AudioBase) -> Tracks | None:
         """The tracks as this request's listener can play them; None means dialog mode.
@@ -96,13 +100,22 @@ class Deps(Record, frozen=False):
             self.said.add(message)
             self.log.warning("%s", message)
 
-    def cue_sounds(self) -> SoundUrls | None:
-        """The cue clips for this turn, kept once found (so later turns are packed with
-        them from the start); a failure only means no chimes, logged once."""
-        if self.sounds is not None:
-            return self.sounds
-        source = getattr(self.tracks, "cue_sounds", None)
-        if source is None or self.sounds_failed:
+    def known_sounds(self, audio: AudioBase) -> SoundUrls | None:
+        """The cue clips already found for this request's base (no I/O), or None."""
+        return self.sounds or self.found_sounds.get(_sound_base(audio))
+
+    def cue_sounds(self, audio: AudioBase) -> SoundUrls | None:
+        """The cue clips for this turn under this request's base (a trusted tunnel's HTTPS
+        name as for its tracks, the simulator's own), kept once found; a failure only
+        means no chimes, logged once."""
+        known = self.known_sounds(audio)
+        if known is not None or self.sounds_failed:
+            return known
+        key, tracks = _sound_base(audio), self.tracks
+        if key is not None:  # the request's own view (None: it can fetch none of ours)
+            tracks = self.tracks_for(audio)
+        source = getattr(tracks, "cue_sounds", None)
+        if source is None:
             return None
         try:
             found: SoundUrls | None = source()
@@ -112,6 +125,12 @@ class Deps(Record, frozen=False):
             # already reported by whatever else needed it (streaming, rendering).
             self.log.info("cue sounds unavailable: %s", type(exc).__name__)
             return None
-        if found:
-            self.sounds = found
+        if found and len(self.found_sounds) < MAX_SAID:
+            self.found_sounds[key] = found
         return found
+
+
+def _sound_base(audio: AudioBase) -> str | None:
+    """The base a request's chimes are under: its own for a device or a listener that plays
+    sounds (the simulator); None, the configured HTTPS base, for any other (the console)."""
+    return audio.url if audio.url and (audio.device or audio.plays_sounds) else None

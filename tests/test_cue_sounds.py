@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,3 +73,37 @@ def test_chimes_rendered_ahead_are_found_where_nothing_can_render(
     assert LazyTracks(settings).cue_sounds() == rendered  # a fresh Lambda: index only
     empty = _settings(tmp_path / "other", "https://audio.example")
     assert LazyTracks(empty).cue_sounds() is None  # nothing rendered, nothing to play
+
+
+def _through_a_tunnel(client: Any, host: str | None) -> str:
+    """A voice-only speaker starting glute release through `hipcoach serve`; `host`: the
+    HTTPS name a trusted proxy forwards (None: a plain http request, no proxy)."""
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": host} if host else {}
+    device = Device(audio_player=False)
+
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        reply = client.post("/alexa", data=json.dumps(envelope), headers=headers,
+                            content_type="application/json")
+        assert reply.status_code == 200
+        return device.receive(reply.get_json())
+
+    send(device.launch())
+    return speech(start_screened(send, device, "glute-release"))
+
+
+def test_behind_a_trusted_tunnel_dialog_turns_chime_under_the_tunnels_name(
+        tmp_path: Path) -> None:
+    """No HIPCOACH_AUDIO_BASE_URL: the chimes go under the HTTPS name each request came
+    through, as its tracks do, and a plain http request gets none."""
+    from skill.core.record import replace
+    from skill.web.app import create_app
+
+    settings = replace(_settings(tmp_path, "unused"), audio_base_url=None, trust_proxy=True)
+    client = create_app(settings).test_client()
+    for host in ("one.tunnel.example", "two.tunnel.example"):
+        sources = AUDIO_SRC.findall(_through_a_tunnel(client, host))
+        assert sources and all(u.startswith(f"https://{host}/audio/") for u in sources)
+        for url in set(sources):  # the tunnel would fetch them from this server
+            with client.get(urlsplit(url).path) as served:
+                assert served.status_code == 200 and served.data
+    assert "<audio" not in _through_a_tunnel(client, None)

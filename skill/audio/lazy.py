@@ -56,7 +56,7 @@ class LazyTracks:
         self._store: TrackStore | None = renderer.store if renderer else None
         self._index: TrackIndex | None = renderer.index if renderer else None
         self._lock = threading.Lock()
-        self._sounds: dict[str, tuple[str, int]] | None = None
+        self._clips: dict[str, tuple[str, int]] | None = None
 
     def _store_and_index(self) -> tuple[TrackStore, TrackIndex]:
         with self._lock:
@@ -137,22 +137,28 @@ class LazyTracks:
                                         side, self.settings.data_dir / "cache" / "render")
         return _url(store, art, base), _url(store, background, base)
 
-    def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
-        """Cue clips for dialog-mode SSML: sound id -> (URL, ms), or None without HTTPS.
+    def cue_sounds(self, base: str | None = None) -> dict[str, tuple[str, int]] | None:
+        """Cue clips for dialog-mode SSML: sound id -> (URL, ms), or None without a base a
+        listener can fetch them from.
 
-        Alexa fetches <audio> only over HTTPS, so plain-http local URLs get no sounds.
-        Clips come from the index (rendered ahead), else are rendered here if possible.
+        `base` is a request's own, already checked by `for_request` (a tunnel's HTTPS name,
+        or the console's loopback); without one, only an HTTPS HIPCOACH_AUDIO_BASE_URL will
+        do, since Alexa fetches <audio> only over HTTPS. The clips' names are found once
+        (the index, else rendered here if possible); the URLs are made per base.
         """
-        base = self.settings.audio_base_url
-        if base is None or device_problem(base) is not None:
-            return None
-        if self._sounds is None:
+        if base is None:
+            configured = self.settings.audio_base_url
+            if configured is None or device_problem(configured) is not None:
+                return None
+        if self._clips is None:
             store, index = self._store_and_index()
             found = index.cues()
             if not found and can_render():
                 found = self.renderer.render_cue_clips()
-            self._sounds = {sid: (store.url(name), ms) for sid, (name, ms) in found.items()}
-        return self._sounds or None
+            self._clips = dict(found)
+        store, _index = self._store_and_index()
+        return {sid: (_url(store, name, base), ms)
+                for sid, (name, ms) in self._clips.items()} or None
 
 
 def _url(store: TrackStore, name: str, base: str | None) -> str:
@@ -182,5 +188,5 @@ class RequestTracks:
         return self.tracks.holds_for(routine_id, step_index, side_index, prefs)
 
     def cue_sounds(self) -> dict[str, tuple[str, int]] | None:
-        """The shared cue clips (HTTPS HIPCOACH_AUDIO_BASE_URL only, see LazyTracks)."""
-        return self.tracks.cue_sounds()
+        """The cue clips under this request's base, as its tracks are (see LazyTracks)."""
+        return self.tracks.cue_sounds(self.base)

@@ -37,6 +37,10 @@ class AudioBase(Record):
     """Where it came from, for the log line that says why streaming is off."""
     device: bool = True
     """False for the console, which plays local http audio (a device plays only HTTPS)."""
+    plays_sounds: bool = False
+    """A listener that is not a device but plays SSML <audio> from `url` (the simulator);
+    the console only shows where a sound would be, so it gets none. A device's checked
+    HTTPS base always carries the cue chimes."""
 
 
 class Invocation(Record):

@@ -65,12 +65,12 @@ class ConversationHandler(AbstractRequestHandler):
         tracks = deps.tracks_for(audio) if device.audio_player else deps.tracks
         world = World(content=deps.content, now=deps.clock(),
                       streaming=tracks is not None and deps.settings.streaming,
-                      sounds=deps.sounds, state_known=record.ok)
+                      sounds=deps.known_sounds(audio), state_known=record.ok)
         outcome = step(state, record.convo, event, device, world)
         if outcome.plan.turn is not None and world.sounds is None:
             # cue clips are asked for when a turn is first coached (it may read the store);
             # once found they are kept, so this second step happens once per process
-            sounds = deps.cue_sounds()
+            sounds = deps.cue_sounds(audio)
             if sounds:
                 world = replace(world, sounds=sounds)
                 outcome = step(state, record.convo, event, device, world)
@@ -142,7 +142,7 @@ class ConversationHandler(AbstractRequestHandler):
     def _without_track(self, tracks: Tracks | None, audio: AudioBase, convo: Convo,
                        outcome: Outcome, device: Device,
                        world: World) -> tuple[list[Any], Outcome]:
-        world = replace(world, sounds=world.sounds or self.deps.cue_sounds())
+        world = replace(world, sounds=world.sounds or self.deps.cue_sounds(audio))
         fallback = without_track(convo, outcome, device, world)
         return self._audio(tracks, audio, convo, fallback, device, world)
 

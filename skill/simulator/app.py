@@ -84,21 +84,6 @@ def _screen(response: JsonDict) -> JsonDict | None:
     return None
 
 
-def local_cue_sounds(renderer: Any) -> dict[str, tuple[str, int]] | None:
-    """The cue chimes for dialog-mode SSML, as local files the page's voice plays.
-
-    The skill puts chimes in <audio> only under an HTTPS base, which a device needs and the
-    simulator never has; the simulator is not a device, so it hands the skill its own clips
-    (Voice reads them from the tracks folder by name). None, and no chimes, if they cannot
-    be rendered here (the reason is logged)."""
-    try:
-        found = renderer.render_cue_clips()
-    except Exception as exc:  # no ffmpeg or lame: speak without chimes
-        log.warning("simulator: cue sounds unavailable (%s); dialog turns have no chimes", exc)
-        return None
-    return {sid: (f"http://127.0.0.1/audio/{name}", ms) for sid, (name, ms) in found.items()}
-
-
 def create_app(settings: Settings | None = None, *, skill: SkillApp | None = None,
                voice: Voice | None = None, clock: SimClock | None = None) -> Flask:
     """Build the simulator; anything not given is built from `settings`. A `skill` given
@@ -112,8 +97,6 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
 
         renderer = build_renderer(settings)
         voice = Voice(renderer.chain, settings.data_dir / "voice", settings.audio_dir / "tracks")
-        if skill is None:
-            skill_app.deps.sounds = local_cue_sounds(renderer)
     the_voice = voice
     model = json.loads(model_path("en-US").read_text(encoding="utf-8"))
     matcher = Matcher(model)
@@ -145,8 +128,9 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
             yield
 
     def send(envelope: JsonDict) -> tuple[JsonDict, list[Speech]]:
+        # not a device (local http audio is fine) but it plays the cue chimes' <audio>
         base = AudioBase(url=request.host_url.rstrip("/"), source="the simulator",
-                         device=False)
+                         device=False, plays_sounds=True)
         inbox.take()  # anything late belongs to an earlier request
         response = skill_app.handle(json.loads(json.dumps(envelope)), audio=base)
         return response, inbox.take()
