@@ -381,6 +381,25 @@ def test_track_lengths(tmp_path: Path, content: Content) -> None:
     assert TrackLengths(content, str(broken)).measure("http://localhost/t.mp3") is None
 
 
+def test_a_track_in_the_local_folder_is_measured_without_a_server(
+        tmp_path: Path, content: Content) -> None:
+    """The console in process gets http://127.0.0.1:5000/audio/<name> URLs with no server
+    behind them: the file of that name in the tracks folder is measured instead, so the
+    length shown is the track's, not the speech estimate."""
+    ffprobe = tmp_path / "ffprobe"  # answers only for a file that exists, as ffprobe does
+    ffprobe.write_text('#!/bin/sh\nfor a; do last=$a; done\n[ -f "$last" ] && echo 124.8\n')
+    ffprobe.chmod(0o755)
+    folder = tmp_path / "tracks"
+    folder.mkdir()
+    (folder / "0123456789abcdef.mp3").write_bytes(b"ID3")
+    lengths = TrackLengths(content, str(ffprobe), folder=folder)
+    token = f"hc1:{ROUTINE}:0:0:v"
+    assert lengths(token, "http://127.0.0.1:5000/audio/0123456789abcdef.mp3") == (124_800, False)
+    # not in the folder, and nothing serving it: estimated, and said to be
+    assert lengths(token, "http://127.0.0.1:5000/audio/fedcba9876543210.mp3")[1] is True
+    assert lengths(token, "http://127.0.0.1:5000/audio/..%2Fsecret.mp3")[1] is True
+
+
 def test_names_and_summaries() -> None:
     assert track_name("hc1:glute-release:1:0:abc") == "glute-release step 2 side 1"
     assert track_name("hc1:glute-release:1:0:abc", routine=False) == "step 2 side 1"

@@ -93,7 +93,8 @@ def chat_command(url: str | None, fast: bool, speak: bool, user_id: str, audio_p
     transport = _transport(url)
     content = load_content()
     player = Player(screen, speaker, fast=fast)
-    audio = SimPlayer(screen, TrackLengths.find(content), fast=fast,
+    tracks_dir = Settings.from_env().audio_dir / "tracks"  # measured there, not estimated
+    audio = SimPlayer(screen, TrackLengths.find(content, tracks_dir), fast=fast,
                       clock=player.clock) if audio_player else None
     with DirectiveInbox() as inbox:
         factory = EnvelopeFactory(api_endpoint=inbox.url, api_access_token=inbox.token,

@@ -1,7 +1,9 @@
 """Tracks as the console shows them: names from stream tokens, lengths, directive summaries.
 
-A track's length is measured with ffprobe when its URL is on this machine (`hipcoach
-serve`), else estimated with the pacing core ("≈"); nothing is asked of the skill.
+A track's length is measured with ffprobe when it is on this machine: the file in the
+local tracks folder that a loopback URL names (the console in process sends such URLs with
+no server behind them), else the URL itself (`hipcoach serve`); otherwise it is estimated
+with the pacing core ("≈"). Nothing is asked of the skill.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,10 +47,12 @@ class TrackLengths:
     ffprobe: str | None = None
     """The ffprobe executable; used only for loopback URLs."""
     timeout_s: float = 5.0
+    folder: Path | None = None
+    """This machine's tracks folder: a loopback URL naming a file there is measured from it."""
 
     @classmethod
-    def find(cls, content: Content | None) -> TrackLengths:
-        return cls(content, shutil.which("ffprobe"))
+    def find(cls, content: Content | None, folder: Path | None = None) -> TrackLengths:
+        return cls(content, shutil.which("ffprobe"), folder=folder)
 
     def __call__(self, token: str, url: str) -> tuple[int | None, bool]:
         measured = self.measure(url)
@@ -57,12 +62,18 @@ class TrackLengths:
 
     def measure(self, url: str) -> int | None:
         """ffprobe's length of a track served from this machine (`hipcoach serve`), or None."""
-        if self.ffprobe is None or urlsplit(url).hostname not in LOOPBACK:
+        parts = urlsplit(url)
+        if self.ffprobe is None or parts.hostname not in LOOPBACK:
             return None
+        from skill.audio.store import is_valid_name
+
+        name = parts.path.rsplit("/", 1)[-1]
+        local = self.folder / name if self.folder is not None and is_valid_name(name) else None
+        source = str(local) if local is not None and local.is_file() else url
         try:
             done = subprocess.run(
                 [self.ffprobe, "-v", "error", "-show_entries", "format=duration",
-                 "-of", "default=noprint_wrappers=1:nokey=1", url],
+                 "-of", "default=noprint_wrappers=1:nokey=1", source],
                 capture_output=True, text=True, timeout=self.timeout_s, check=False)
             return round(float(done.stdout.strip()) * 1000) if done.returncode == 0 else None
         except (OSError, ValueError, subprocess.TimeoutExpired):
