@@ -14,12 +14,14 @@ import os
 import stat
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from skill.audio.media import load_audio
 from skill.audio.neural import (
+    IDLE_STOP_S,
     VOICE_NAME,
     VOICE_PACKAGE,
     FallbackSpeech,
@@ -231,3 +233,45 @@ def test_clips_reach_the_stream_rate_at_the_length_scale_asked(tmp_path: Path) -
     assert audio.frame_rate == STREAM_SAMPLE_RATE_HZ
     # The stub's 0.2 s per word, times the length scale piper was asked for.
     assert abs(clip.duration_ms - 5 * 200 * 1.5) < 5
+
+
+class FakeTimer:
+    """Records the idle stop instead of waiting for it; the test fires it."""
+
+    def __init__(self, seconds: float, then: Callable[[], None]) -> None:
+        self.seconds, self.then, self.cancelled, self.started = seconds, then, False, False
+
+    def start(self) -> None:
+        self.started = True
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_piper_is_stopped_when_idle_and_started_again_for_the_next_line(
+        tmp_path: Path) -> None:
+    """A simulator left open does not keep piper's model in memory: after the idle time the
+    process ends; the next line starts a new one and is spoken as before."""
+    env = stub_env(tmp_path / "voice")
+    voice = find_voice(env)
+    assert voice is not None
+    timers: list[FakeTimer] = []
+
+    def timer(seconds: float, then: Callable[[], None]) -> FakeTimer:
+        timers.append(FakeTimer(seconds, then))
+        return timers[-1]
+
+    speech = PiperSpeech(voice, timer=timer)
+    try:
+        assert speech.synthesize("Breathe in.", tmp_path) is not None
+        assert speech.synthesize("And out.", tmp_path) is not None
+        assert starts(env) == 1 and timers[0].cancelled  # a line in time: not stopped
+        assert timers[-1].started and timers[-1].seconds == IDLE_STOP_S
+        process = speech._worker.proc if speech._worker else None
+        timers[-1].then()  # the idle time passes
+        assert speech._worker is None and process is not None
+        assert process.wait(timeout=10) is not None  # the piper process has ended
+        again = speech.synthesize("Breathe in again.", tmp_path)
+        assert again is not None and again.duration_ms > 0 and starts(env) == 2
+    finally:
+        speech.close()

@@ -21,9 +21,10 @@ import tempfile
 import threading
 import weakref
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from skill.audio.media import load_audio, measure_ms, save_audio
 from skill.audio.speech import Clip, EspeakSpeech, SpeechError, Synthesizer
@@ -46,6 +47,10 @@ LENGTH_SCALE = VOICE_QUICKNESS * 100 / SPEECH_RATE_PERCENT
 mode with <prosody rate="90%">, so streamed and spoken coaching keep one pace (~1.31)."""
 SENTENCE_SILENCE_S = 0.35
 """Pause between the sentences of one line (piper's default is none, which sounds hurried)."""
+IDLE_STOP_S = 300.0
+"""Our choice: piper (its model loaded, ~300 MB) is stopped after this long without a line,
+so a simulator or server left open does not hold the memory; the next line starts it again
+(~0.6 s)."""
 LINE_TIMEOUT_S = 60.0
 """A line not spoken by then means piper is stuck; it is stopped and espeak-ng takes over."""
 
@@ -148,15 +153,32 @@ class _Worker:
         shutil.rmtree(self.out_dir, ignore_errors=True)  # idempotent: finalizers call it too
 
 
+class Timer(Protocol):
+    """What `PiperSpeech` needs of threading.Timer (tests pass a fake, so nothing sleeps)."""
+
+    def start(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+def _thread_timer(seconds: float, then: Callable[[], None]) -> Timer:
+    timer = threading.Timer(seconds, then)
+    timer.daemon = True
+    return timer
+
+
 class PiperSpeech:
     """piper as a `Synthesizer`: text -> mono WAV at the stream rate, at the coach's pace."""
 
     def __init__(self, voice: VoiceInstall, *, length_scale: float = LENGTH_SCALE,
                  sentence_silence: float = SENTENCE_SILENCE_S,
-                 timeout: float = LINE_TIMEOUT_S) -> None:
+                 timeout: float = LINE_TIMEOUT_S, idle_stop_s: float = IDLE_STOP_S,
+                 timer: Callable[[float, Callable[[], None]], Timer] = _thread_timer) -> None:
         self.voice, self.length_scale = voice, length_scale
         self.sentence_silence, self.timeout = sentence_silence, timeout
+        self.idle_stop_s, self._timer = idle_stop_s, timer
         self._worker: _Worker | None = None
+        self._idle: Timer | None = None
         self._lock = threading.Lock()  # one piper process, one line at a time
         self._identity: dict[str, str] | None = None
 
@@ -177,6 +199,9 @@ class PiperSpeech:
         if not line:
             return None
         with self._lock:
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
             if self._worker is None:
                 try:
                     self._worker = _Worker(self.voice, self.length_scale,
@@ -189,6 +214,8 @@ class PiperSpeech:
             except SpeechError:
                 self._stop()
                 raise
+            self._idle = self._timer(self.idle_stop_s, self.close)
+            self._idle.start()
         try:
             segment = load_audio(wav).set_channels(1).set_frame_rate(STREAM_SAMPLE_RATE_HZ)
         finally:
@@ -203,8 +230,12 @@ class PiperSpeech:
             self._worker = None
 
     def close(self) -> None:
-        """Stop the piper process (it also stops by itself when this process exits)."""
+        """Stop the piper process (it also stops by itself when this process exits, and
+        after `idle_stop_s` without a line); the next line starts another."""
         with self._lock:
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
             if self._worker is not None:
                 self._worker.close()
                 self._worker = None
