@@ -27,10 +27,6 @@ NOT_IN_ROUTINE = ("You're not in a routine right now. Which one would you like? 
                   "routines to hear them, or start glute release.")
 NOT_IN_ROUTINE_REPROMPT = "Which routine would you like to start?"
 GOODBYE = "Goodbye. Your place is saved for next time."
-RESUME_IN_PLACE_S = 300
-"""Our choice: a track stopped less than five minutes ago resumes where it stopped (the
-person is likely still in position); after longer, the side starts again from its
-setup instructions, so a resume never lands mid-hold with no instruction."""
 
 
 class Moves:
@@ -233,76 +229,11 @@ class Moves:
 
     def resume(self, lead: str = "Picking up where you left off.", *,
                restart: bool = True) -> Outcome:
-        """Carry on. A player stopped moments ago resumes in place; otherwise (`restart`)
-        the current side starts again from its setup, so nobody lands mid-hold cold."""
-        pos = self.pos
-        if pos is None:
-            last = self.state.last_finished
-            if last in self.world.content.routines:
-                name = self.world.content.routines[last].name
-                return self.say(f"You finished {name} last time. Would you like to do it "
-                                "again?", f"Say yes to start {name} again, or list routines.",
-                                asked=Asked.AGAIN)
-            return self.not_in_routine()
-        self.state = progress.resumed(self.state, self.world.now)
-        if self.streamed(pos) and not pos.step_done and self.clear(pos) == pos:
-            if not restart or self._in_place(pos):
-                return self.play(pos) if self.hands_free is not None \
-                    else self.deliver(pos, (lead,))
-            again = replace(pos, track_offset_ms=0)
-            return self.play(again, (self._back_to(again, lead),))
-        target = self.resume_target(pos)
-        if target is None:
-            return self.past_end(pos)
-        clear = self.clear(target)
-        if clear is None:
-            return self.resting()
-        if restart:
-            clear = self._side_start(clear)
-            return self.deliver(clear, (self._back_to(clear, lead),))
-        return self.deliver(clear, (lead,))
+        """Carry on (skill.conversation.resuming): in place moments after a stop, else from
+        the current side's setup."""
+        from skill.conversation.resuming import resume
 
-    def _in_place(self, pos: Position) -> bool:
-        """The track's offset is recent enough that the person is likely still in
-        position (unknown times, from before this was recorded, count as recent)."""
-        if not pos.offset_at:
-            return True
-        return self.world.now.timestamp() - pos.offset_at < RESUME_IN_PLACE_S
-
-    def _side_start(self, pos: Position) -> Position:
-        """The start of the side `pos` is on: its track from 0, or its first dialog event."""
-        from skill.core.plan import cached_step_timeline
-
-        if self.streamed(pos):
-            return replace(pos, track_offset_ms=0)
-        planned = planned_step(self.world, pos)
-        assert planned is not None
-        events = cached_step_timeline(self.world.content, planned,
-                                      tracks.prefs_of(self.state, pos), pos.seed).events
-        i = min(pos.offset, len(events) - 1)
-        while i > 0 and events[i - 1].side == events[i].side:
-            i -= 1
-        return replace(pos, offset=i, next_offset=i, step_done=False)
-
-    def _back_to(self, pos: Position, lead: str) -> str:
-        """"Back to step 2: the upper outer buttock, on the right side." (just `lead` at
-        the very start of a step, whose own intro names it)."""
-        from skill.core.pacing import sides_of
-        from skill.core.plan import cached_step_timeline
-
-        planned = planned_step(self.world, pos)
-        assert planned is not None
-        prefs = tracks.prefs_of(self.state, pos)
-        if (pos.side if self.streamed(pos) else pos.offset) == 0:
-            return lead
-        if self.streamed(pos):
-            side = sides_of(planned.technique, prefs)[min(pos.side, 1)]
-            named = side.value if side is not None else ""
-        else:
-            events = cached_step_timeline(self.world.content, planned, prefs, pos.seed).events
-            named = events[min(pos.offset, len(events) - 1)].side
-        where = f", on the {named} side" if named else ""
-        return f"Back to step {pos.step + 1}: {planned.step.title}{where}."
+        return resume(self, lead, restart=restart)
 
     def pause(self) -> Outcome:
         """Keep the place exactly where "no" at "Ready to go on?" would: after the turn
