@@ -151,6 +151,9 @@ def test_speaker_says_the_first_instruction_out_loud(server: tuple[str, Recordin
     first = steps(content, content.routines["glute-release"])[0].step.say[0]
     expected = first.format(side="left")
     wait(browser, lambda d: expected in _transcript(d))
+    # shown as it is heard: the later pieces of the turn are not on screen yet
+    spoken = browser.find_elements(By.CSS_SELECTOR, "#transcript .alexa")
+    assert expected in spoken[-1].text
     voice = "return [document.getElementById('voice').currentTime, " \
             "document.getElementById('voice').paused]"
     wait(browser, lambda d: _js(d, voice)[0] > 0.5 and not _js(d, voice)[1])

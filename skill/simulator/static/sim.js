@@ -52,7 +52,7 @@ function show(result) {
     for (const piece of x.progressive) speak(piece, "Alexa (progressive): ");
     if (x.speech) speak(x.speech, "Alexa: ", x.screen, x.directives);
     else if (x.screen) showScreen(x.screen, x.directives);
-    if (x.kind === "SessionEndedRequest") line("note", "(session ended)");
+    if (x.kind === "SessionEndedRequest") voices = voices.then(() => line("note", "(session ended)"));
     for (const d of x.directives) {
       if (d.type === "AudioPlayer.Play" && x.speech) {
         const mine = turn;  // a track after speech the user talked over is not started
@@ -66,11 +66,13 @@ function show(result) {
   if (result.days !== undefined) $("clock").textContent = result.days ? `simulated day +${result.days}` : "";
 }
 
+// Each line enters the transcript as it begins to be heard, not when it arrives, so the
+// text never runs ahead of the voice (a turn's pieces all arrive at once).
 function speak(spoken, who, screen, directives) {
-  line("alexa", who + (spoken.text || "(no words)"));
   const mine = turn;
   voices = voices.then(() => new Promise((resolve) => {
     if (mine !== turn) { resolve(); return; }  // talked over before it began
+    line("alexa", who + (spoken.text || "(no words)"));
     if (screen) showScreen(screen, directives || []);
     if (!spoken.url) { resolve(); return; }
     current = spoken;
@@ -89,7 +91,7 @@ function speak(spoken, who, screen, directives) {
 // after the hold's silence.
 function bargeIn() {
   turn += 1;
-  if (cut) cut();
+  if (cut) { cut(); line("note", "(Alexa stops talking)"); }
   if (preview.payload && !preview.byTrack) preview.payload = { ...preview.payload, holds: [] };
 }
 
