@@ -276,19 +276,34 @@ def _now_playing(driver: webdriver.Chrome) -> str:
     return str(driver.find_element(By.ID, "now-playing").text)
 
 
+def _echo_playing(driver: webdriver.Chrome, url: str) -> str:
+    """On the Echo profile, glute release started and its first track playing: its token."""
+    _open(driver, url, "echo")
+    _start_glute_release(driver)
+    wait(driver, lambda d: _track_time(d) > 1.0)
+    first = _token(driver)
+    assert first
+    return first
+
+
+def _moved_on(driver: webdriver.Chrome, skill: Recording, first: str) -> str:
+    """Waits for another track than `first` to start and play (PlaybackStarted reaching the
+    skill); its token."""
+    wait(driver, lambda d: _token(d) not in (None, first))
+    second = _token(driver)
+    assert second
+    wait(driver, lambda d: second in skill.tokens("AudioPlayer.PlaybackStarted"))
+    wait(driver, lambda d: _track_time(d) > 0.5)
+    return second
+
+
 def test_the_page_buttons_move_to_the_other_side_and_back(server: tuple[str, Recording],
                                                          browser: webdriver.Chrome) -> None:
     url, skill = server
-    _open(browser, url, "echo")
-    _start_glute_release(browser)
-    wait(browser, lambda d: _track_time(d) > 1.0)
-    first = _token(browser)
-    assert first and "left side" in _now_playing(browser)
+    first = _echo_playing(browser, url)
+    assert "left side" in _now_playing(browser)
     browser.find_element(By.ID, "btn-next").click()
-    wait(browser, lambda d: _token(d) not in (None, first))
-    second = _token(browser)
-    wait(browser, lambda d: second in skill.tokens("AudioPlayer.PlaybackStarted"))
-    wait(browser, lambda d: _track_time(d) > 0.5)
+    _moved_on(browser, skill, first)
     assert "Step 1 of 2, right side" in _now_playing(browser)  # the same step, other side
     assert first in skill.tokens("AudioPlayer.PlaybackStopped")  # the first was stopped
 
@@ -305,18 +320,12 @@ def test_the_next_track_follows_when_one_finishes(server: tuple[str, Recording],
     """Hands-free: NearlyFinished enqueues the other side, Finished starts it. The test
     drags the player near the end, as a person would, instead of waiting two minutes."""
     url, skill = server
-    _open(browser, url, "echo")
-    _start_glute_release(browser)
-    wait(browser, lambda d: _track_time(d) > 1.0)
-    first = _token(browser)
+    first = _echo_playing(browser, url)
     duration = float(_js(browser, "return document.getElementById('track').duration"))
     _js(browser, f"document.getElementById('track').currentTime = {duration - 11.5}")
     wait(browser, lambda d: first in skill.tokens("AudioPlayer.PlaybackNearlyFinished"))
     wait(browser, lambda d: first in skill.tokens("AudioPlayer.PlaybackFinished"), timeout=40)
-    wait(browser, lambda d: _token(d) not in (None, first))
-    second = _token(browser)
-    wait(browser, lambda d: second in skill.tokens("AudioPlayer.PlaybackStarted"))
-    wait(browser, lambda d: _track_time(d) > 0.5)  # and it plays
+    _moved_on(browser, skill, first)  # and it plays
     assert "right side" in _now_playing(browser)
     finished = skill.offsets("AudioPlayer.PlaybackFinished")[-1]
     assert abs(finished - duration * 1000) < 500  # the end of the track, as measured

@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,6 +196,18 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
             conv.player = PlayerReport.parse(data.get("player"))
             return answer(key, conv, conv.say(text, send))
 
+    def player_turn(key: str, conv: Conversation, data: dict[str, Any],
+                    act: Callable[[], Exchange]) -> tuple[Response, int] | Response:
+        """A turn that carries the page's player report: an AudioPlayer event or a button
+        (a bad kind or command is HTTP 400, never a crash)."""
+        with turn(conv):
+            conv.player = PlayerReport.parse(data.get("player"))
+            try:
+                exchange = act()
+            except ValueError as exc:
+                return jsonify({"error": str(exc)}), 400
+            return answer(key, conv, [exchange])
+
     @app.post("/api/event")
     def event() -> tuple[Response, int] | Response:
         key, conv = conversation()
@@ -203,25 +215,15 @@ def create_app(settings: Settings | None = None, *, skill: SkillApp | None = Non
         kind, token, offset = data.get("kind"), data.get("token"), data.get("offset")
         if not isinstance(token, str) or not isinstance(offset, (int, float)):
             return jsonify({"error": "token and offset are needed"}), 400
-        with turn(conv):
-            conv.player = PlayerReport.parse(data.get("player"))
-            try:
-                exchange = conv.event(str(kind), token, int(offset), send)
-            except ValueError as exc:
-                return jsonify({"error": str(exc)}), 400
-            return answer(key, conv, [exchange])
+        return player_turn(key, conv, data,
+                           lambda: conv.event(str(kind), token, int(offset), send))
 
     @app.post("/api/button")
     def button() -> tuple[Response, int] | Response:
         key, conv = conversation()
         data = body()
-        with turn(conv):
-            conv.player = PlayerReport.parse(data.get("player"))
-            try:
-                exchange = conv.button(str(data.get("command")), send)
-            except ValueError as exc:
-                return jsonify({"error": str(exc)}), 400
-            return answer(key, conv, [exchange])
+        return player_turn(key, conv, data,
+                           lambda: conv.button(str(data.get("command")), send))
 
     @app.post("/api/profile")
     def profile() -> tuple[Response, int] | Response:

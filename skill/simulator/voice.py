@@ -138,7 +138,7 @@ class Voice:
                 part = path.with_suffix(".part")
                 save_audio(whole, part, format="wav")
                 part.replace(path)
+                self._prune(keep=path)  # only a new file can take the folder past the cap
             else:
                 path.touch()  # recently used: the last to be pruned
-            self._prune(keep=path)
         return Spoken(name=name, duration_ms=at, silences=tuple(silences), text=text)
